@@ -1,0 +1,3 @@
+"""通办 Tongban: one execution core for every level's government service matters."""
+
+__version__ = "0.1.0"

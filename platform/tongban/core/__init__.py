@@ -1,0 +1,1 @@
+"""Pure domain. Imports only the standard library, networkx and jsonschema (see README.md)."""
