@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence: models, tenant guard, unit of work, repositories, migrations."""

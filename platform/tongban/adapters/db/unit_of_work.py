@@ -1,0 +1,108 @@
+"""Units of work. ``Database.for_tenant(code)`` is the only way services get a session."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tongban.adapters.db import tenant_guard
+from tongban.adapters.db.engine import make_engine
+from tongban.adapters.db.models import Tenant
+from tongban.adapters.db.repositories import (
+    DepartmentRepository,
+    MatterRepository,
+    TenantRepository,
+    tenant_ref,
+)
+from tongban.adapters.db.tenant_guard import PlatformScope, Scope, TenantScope
+from tongban.core.errors import NotFound
+from tongban.core.tenancy import TenantRef
+
+
+class UnitOfWork:
+    """One transaction. Nothing is written unless ``commit()`` is called; leaving the
+    ``with`` block without committing (or with an exception) rolls everything back."""
+
+    def __init__(self, session: Session, scope: Scope, tenant: TenantRef | None) -> None:
+        self.session = session
+        self.scope = scope
+        self.tenant = tenant  # None only in platform scope
+        self.tenants = TenantRepository(session)
+        self.departments = DepartmentRepository(session)
+        self.matters = MatterRepository(session)
+
+    @property
+    def tenant_id(self) -> int:
+        if not isinstance(self.scope, TenantScope):
+            raise RuntimeError("platform unit of work has no tenant")
+        return self.scope.tenant_id
+
+    def grant_write(self, tenant_id: int) -> None:
+        """Let this unit of work write rows of a descendant (a parent's review verdict)."""
+        if isinstance(self.scope, TenantScope):
+            if tenant_id not in self.scope.visible_ids:
+                raise NotFound("tenant", tenant_id)
+            self.scope = TenantScope(
+                self.scope.tenant_id,
+                self.scope.tenant_code,
+                self.scope.visible_ids,
+                self.scope.writable_ids | {tenant_id},
+            )
+            self.session.info["scope"] = self.scope
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+
+class Database:
+    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        tenant_guard.install(Session)
+
+    def for_tenant(self, code: str) -> UnitOfWork:
+        session = self._sessions()
+        tenant = session.scalar(select(Tenant).where(Tenant.code == code))
+        if tenant is None:
+            session.close()
+            raise NotFound("tenant", code)
+        lineage = session.scalars(
+            select(Tenant.id).where(
+                Tenant.path.startswith(tenant.path)
+                | Tenant.code.in_([p for p in tenant.path.split("/") if p])
+            )
+        ).all()
+        scope = TenantScope(tenant.id, tenant.code, frozenset(lineage), frozenset({tenant.id}))
+        session.info["scope"] = scope
+        return UnitOfWork(session, scope, tenant_ref(tenant))
+
+    def platform(self, reason: str) -> UnitOfWork:
+        session = self._sessions()
+        scope = PlatformScope(reason)
+        session.info["scope"] = scope
+        return UnitOfWork(session, scope, None)
+
+    def unscoped_session(self) -> Session:
+        """A session with no scope: any tenant-scoped query in it raises (for tests)."""
+        return self._sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""File adapters: configuration trees and schema files on disk."""

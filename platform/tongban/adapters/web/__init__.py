@@ -1,0 +1,1 @@
+"""The Flask-AppBuilder web app: read-only browsing now; designer, worklists, portal later."""

@@ -1,0 +1,97 @@
+"""The Flask-AppBuilder app factory.
+
+FAB keeps its own tables (``ab_user``, ``ab_role``…) in the platform's database, through the
+platform's own engine (so SQLite gets WAL and PostgreSQL the same connection settings).
+Our tables are never exposed as FAB ModelViews: pages call services through
+``platform.db.for_tenant(<the login's tenant>)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_appbuilder import AppBuilder, Model
+from flask_appbuilder.const import AUTH_DB
+from flask_appbuilder.models.sqla.base import SQLA
+from sqlalchemy import Engine
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from tongban.adapters.web.identity import PLATFORM_ADMIN
+from tongban.adapters.web.views.catalog import CatalogView
+from tongban.adapters.web.views.common import PERMISSION_VIEW, READ, not_found_page
+from tongban.adapters.web.views.home import HomeView, health
+from tongban.adapters.web.views.tenants import TenantTreeView
+from tongban.bootstrap import Platform, bootstrap
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+TENANT_ROLE = "Tongban"
+"""The FAB role every tenant login gets: read the browsing pages, see their menu."""
+
+MENU_CATEGORY = "浏览"
+MENU_TREE = "单位树"
+MENU_CATALOG = "事项目录"
+
+
+class _PlatformSQLA(SQLA):
+    """FAB's SQLA, bound to the platform's engine instead of a second one of its own."""
+
+    def __init__(self, engine: Engine, **kwargs: Any) -> None:
+        self._platform_engine = engine
+        super().__init__(**kwargs)
+
+    def _make_engine(self, bind_key: str | None, options: dict[str, Any], app: Flask) -> Engine:
+        return self._platform_engine
+
+
+def _quiet_fab_logs() -> None:
+    # FAB logs four "Filter type not supported" warnings on every start (reference/stack.md).
+    logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
+
+
+def create_app(platform: Platform | None = None, testing: bool = False) -> Flask:
+    platform = platform or bootstrap()
+    _quiet_fab_logs()
+    app = Flask(__name__, template_folder=str(TEMPLATES))
+    app.config.update(
+        SECRET_KEY=platform.settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=platform.db.url,
+        SQLALCHEMY_TRACK_MODIFICATIONS=False,
+        TESTING=testing,
+        WTF_CSRF_ENABLED=not testing,
+        AUTH_TYPE=AUTH_DB,
+        AUTH_ROLE_ADMIN="Admin",
+        AUTH_ROLE_PUBLIC="Public",
+        APP_NAME="通办 · 政务服务事项平台",
+        BABEL_DEFAULT_LOCALE="zh",
+        BABEL_DEFAULT_FOLDER="translations",
+        LANGUAGES={
+            "zh": {"flag": "cn", "name": "简体中文"},
+            "en": {"flag": "gb", "name": "English"},
+        },
+        FAB_ROLES={
+            TENANT_ROLE: [
+                [f"^{PERMISSION_VIEW}$", f"^can_{READ}$"],
+                [f"^({MENU_CATEGORY}|{MENU_TREE}|{MENU_CATALOG})$", "^menu_access$"],
+            ]
+        },
+        FAB_API_SWAGGER_UI=False,
+        TONGBAN_PLATFORM_ADMIN=PLATFORM_ADMIN,
+    )
+    if testing:
+        app.config["FAB_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"  # fast, tests only
+    app.extensions["tongban"] = platform
+    db = _PlatformSQLA(platform.db.engine)
+    db.init_app(app)
+    with app.app_context():
+        # FAB's tables live on their own MetaData: db.create_all() would skip them.
+        Model.metadata.create_all(platform.db.engine)
+        appbuilder = AppBuilder(app, db.session, indexview=HomeView)
+        appbuilder.add_view(TenantTreeView, MENU_TREE, icon="fa-sitemap", category=MENU_CATEGORY)
+        appbuilder.add_view(CatalogView, MENU_CATALOG, icon="fa-list", category=MENU_CATEGORY)
+    app.add_url_rule("/health", "health", health)
+    app.register_error_handler(HTTPNotFound, lambda _error: not_found_page())
+    return app

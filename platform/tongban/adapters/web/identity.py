@@ -1,0 +1,65 @@
+"""Who is logged in, and which tenant they act for.
+
+A Flask-AppBuilder login (``ab_user``) is mapped to a tenant by its username: the
+``TenantUser`` with the same username (loaded from ``tenants/**/tenant.yaml``) names the
+tenant, roles and department. The platform administrator (``TONGBAN_PLATFORM_ADMIN``,
+default ``admin``), who has no tenant user row, acts for the nation root tenant. Any other
+login has no tenant and sees an error page instead of data.
+
+The lookup is the one read that needs a platform-scope unit of work: before it we do not
+know the tenant to scope by. It returns only the identity; every page then reads through
+``Database.for_tenant(identity.tenant_code)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tongban.adapters.db.unit_of_work import Database
+from tongban.core.roles import Role
+from tongban.core.tenancy import NATION_CODE
+
+PLATFORM_ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Identity:
+    username: str
+    name: str
+    tenant_code: str
+    tenant_name: str
+    roles: frozenset[Role]
+    department: str | None = None  # department name
+
+    @property
+    def role_labels(self) -> str:
+        return "、".join(role.label for role in Role if role in self.roles) or "—"
+
+
+def identify(
+    db: Database, username: str, *, platform_admin: str = PLATFORM_ADMIN
+) -> Identity | None:
+    """The tenant identity of ``username``, or None if the login belongs to no tenant."""
+    with db.platform("web: map a login to its tenant") as uow:
+        user = uow.departments.user(username)
+        if user is not None:
+            tenant = uow.tenants.by_id(user.tenant_id)
+            department = None
+            if user.department_id is not None:
+                names = {d.id: d.name for d in uow.departments.of_tenant(tenant.id)}
+                department = names.get(user.department_id)
+            return Identity(
+                username=user.username,
+                name=user.name,
+                tenant_code=tenant.code,
+                tenant_name=tenant.name,
+                roles=frozenset(Role(r) for r in user.roles.split(",") if r),
+                department=department,
+            )
+        if username == platform_admin:
+            root = uow.tenants.find(NATION_CODE)
+            if root is not None:
+                return Identity(
+                    username, "平台管理员", root.code, root.name, frozenset({Role.ADMIN})
+                )
+    return None

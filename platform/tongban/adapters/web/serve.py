@@ -1,0 +1,58 @@
+"""``tongban serve``: migrate, optionally load a demo tree and make its logins, then serve."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from werkzeug.serving import run_simple
+
+from tongban.adapters.web.app import create_app
+from tongban.adapters.web.demo import (
+    DEFAULT_PASSWORD,
+    PASSWORD_ENV,
+    create_demo_logins,
+    highlights,
+)
+from tongban.adapters.web.identity import PLATFORM_ADMIN
+from tongban.bootstrap import bootstrap
+
+
+def _banner(url: str, password: str | None, picks: list[tuple[str, str, str]]) -> str:
+    lines = ["", "=" * 64, f"  通办 Tongban is running: {url}", f"  健康检查 health: {url}health"]
+    if password is None:
+        lines += [
+            "  No demo loaded: no logins were created.",
+            "  Start with `tongban serve --demo tenants` (or `make run`) for demo logins.",
+        ]
+    else:
+        lines += ["", f"  Log in at {url}login/ with password: {password}"]
+        lines += [f"    {username:<20} {label}（{where}）" for username, label, where in picks]
+        lines.append(f"  (every user in the tenants/ tree has a login; set {PASSWORD_ENV})")
+    lines += ["=" * 64, ""]
+    return "\n".join(lines)
+
+
+def serve(host: str, port: int, demo_dir: Path | None) -> None:
+    platform = bootstrap()  # applies migrations
+    password: str | None = None
+    if demo_dir is not None:
+        from tongban.services.config_io import load_tree
+
+        summary = load_tree(platform.db, demo_dir)
+        click.echo(summary.describe())
+    app = create_app(platform)
+    picks: list[tuple[str, str, str]] = []
+    if demo_dir is not None:
+        password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
+        logins = create_demo_logins(app, platform.db, password)
+        root = next((login for login in logins if login.tenant_code == "100000"), None)
+        picks.append((PLATFORM_ADMIN, "平台管理员", root.tenant_name if root else "国家"))
+        picks += [(login.username, label, login.tenant_name) for label, login in highlights(logins)]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    click.echo(_banner(f"http://{shown}:{port}/", password, picks))
+    # The embedded default serves with werkzeug's threaded server (one thread per request).
+    # That is enough for a demo and a handful of users; at scale run the WSGI app under
+    # gunicorn behind a proxy (docker/), with `create_app()` as the application factory.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

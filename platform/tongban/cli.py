@@ -1,0 +1,128 @@
+"""The ``tongban`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tongban.core.errors import TongbanError, Violation
+
+
+def _print_violations(violations: list[Violation]) -> None:
+    for violation in violations:
+        click.echo(str(violation))
+
+
+@click.group()
+def main() -> None:
+    """通办 Tongban platform commands. Settings come from TONGBAN_* environment variables."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every Alembic migration to TONGBAN_DATABASE_URL."""
+    from tongban.bootstrap import bootstrap
+
+    platform = bootstrap()
+    click.echo(f"database at head: {platform.settings.database_url}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def validate(directory: Path) -> None:
+    """Lint a tenants/ tree: print every problem with file and JSON pointer."""
+    from tongban.services.validation import validate_tree
+
+    problems = validate_tree(directory)
+    _print_violations(problems)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {directory}", err=True)
+        sys.exit(1)
+    click.echo(f"{directory}: OK")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def load(directory: Path) -> None:
+    """Import a tenants/ tree in one transaction (idempotent)."""
+    from tongban.bootstrap import bootstrap
+    from tongban.services.config_io import load_tree
+
+    platform = bootstrap()
+    try:
+        summary = load_tree(platform.db, directory)
+    except TongbanError as exc:
+        click.echo(f"nothing loaded: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(summary.describe())
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export(directory: Path) -> None:
+    """Write the database's tenants and published definitions as canonical files."""
+    from tongban.bootstrap import bootstrap
+    from tongban.services.config_io import export_tree
+
+    platform = bootstrap()
+    count = export_tree(platform.db, directory)
+    click.echo(f"wrote {count} file(s) to {directory}")
+
+
+@main.command()
+@click.option("--tenant", "tenant_code", help="Report on this tenant's subtree only.")
+def conformance(tenant_code: str | None) -> None:
+    """Re-check every published refinement and implementation against its standard."""
+    from tongban.bootstrap import bootstrap
+    from tongban.services.conformance_report import conformance_report
+
+    platform = bootstrap()
+    try:
+        if tenant_code:
+            uow = platform.db.for_tenant(tenant_code)
+        else:
+            uow = platform.db.platform("tongban conformance")
+        with uow:
+            entries = conformance_report(uow, platform.schemas)
+    except TongbanError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    failing = [e for e in entries if not e.conforms]
+    for entry in entries:
+        mark = "OK  " if entry.conforms else "FAIL"
+        click.echo(
+            f"{mark} {entry.tenant_code} {entry.tenant_name} {entry.kind} {entry.code} "
+            f"{entry.name} v{entry.version}"
+        )
+        for violation in entry.violations:
+            click.echo(f"       {violation}")
+    click.echo(f"{len(entries)} checked, {len(failing)} not conforming")
+    if failing:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, envvar="PORT", show_default=True, type=int)
+@click.option(
+    "--demo",
+    "demo_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Load this tenants/ tree and create demo logins before serving.",
+)
+def serve(host: str, port: int, demo_dir: Path | None) -> None:
+    """Start the web app (Flask-AppBuilder) on HOST:PORT."""
+    from tongban.adapters.web.serve import serve as run_server
+
+    run_server(host=host, port=port, demo_dir=demo_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Settings from environment variables prefixed TONGBAN_ (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEV_SECRET_KEY = "tongban-development-secret-key-change-me-0123456789"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    broker_url: str
+    secret_key: str
+    env: str
+    var_dir: Path
+    form_schemas_dir: Path | None
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    var_dir = Path(env.get("TONGBAN_VAR_DIR", "var")).resolve()
+    mode = env.get("TONGBAN_ENV", "development")
+    secret = env.get("TONGBAN_SECRET_KEY", "")
+    if not secret:
+        if mode == "production":
+            raise RuntimeError("TONGBAN_SECRET_KEY must be set when TONGBAN_ENV=production")
+        secret = DEV_SECRET_KEY
+    schemas = env.get("TONGBAN_FORM_SCHEMAS")
+    return Settings(
+        database_url=env.get("TONGBAN_DATABASE_URL", f"sqlite:///{var_dir / 'tongban.db'}"),
+        broker_url=env.get("TONGBAN_BROKER_URL", f"sqla+sqlite:///{var_dir / 'broker.db'}"),
+        secret_key=secret,
+        env=mode,
+        var_dir=var_dir,
+        form_schemas_dir=Path(schemas) if schemas else None,
+    )

@@ -1,0 +1,264 @@
+"""Definition lifecycle: draft → submitted → reviewed (三报三审 by the parent) → published.
+
+Published versions are immutable; a new draft starts from the last published one; every
+version is kept. Each function is one transaction: it commits at the end or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tongban.adapters.db.models import Matter, MatterVersion, Review, Tenant
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.errors import Conflict, Forbidden, InvalidDefinition, InvalidState, Violation
+from tongban.core.roles import Role
+from tongban.services.actors import Actor
+from tongban.services.matter_checks import check_matter_document
+from tongban.services.resolution import Resolver
+from tongban.services.schemas import Schemas
+
+KINDS = ("standard", "implementation")
+EDITABLE = ("draft", "returned")
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    tenant_code: str
+    kind: str
+    code: str
+    version: int
+    status: str
+    created_by: str
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    violations: tuple[Violation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewVerdicts:
+    """三审: authenticity (真实性), legality (合法性), rationality (合理性)."""
+
+    authenticity: Verdict
+    legality: Verdict
+    rationality: Verdict
+
+    @property
+    def approved(self) -> bool:
+        return self.authenticity.ok and self.legality.ok and self.rationality.ok
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _info(
+    tenant: Tenant, matter: Matter, row: MatterVersion, problems: tuple[Violation, ...] | list[Violation] = ()
+) -> VersionInfo:
+    return VersionInfo(
+        tenant.code,
+        matter.kind,
+        matter.code,
+        row.version,
+        row.status,
+        row.created_by,
+        row.created_at,
+        row.published_at,
+        tuple(problems),
+    )
+
+
+def _own_tenant(uow: UnitOfWork, actor: Actor) -> Tenant:
+    assert uow.tenant is not None
+    actor.require(Role.ADMIN, uow.tenant.code)
+    return uow.tenants.get(uow.tenant.code)
+
+
+def check_document(
+    uow: UnitOfWork, tenant: Tenant, document: Mapping[str, Any], schemas: Schemas
+) -> list[Violation]:
+    resolver = Resolver(uow, schemas)
+    _, problems = check_matter_document(document, resolver.context_for(tenant, document), schemas)
+    return problems
+
+
+def save_draft(
+    uow: UnitOfWork, actor: Actor, document: Mapping[str, Any], schemas: Schemas
+) -> VersionInfo:
+    """Create or replace the tenant's working draft of a matter; returns its problems.
+
+    A draft may have problems (the designer shows them); submitting it may not.
+    """
+    tenant = _own_tenant(uow, actor)
+    kind, code = _identity(document)
+    matter = uow.matters.find(tenant.id, kind, code)
+    if matter is None:
+        matter = Matter(tenant_id=tenant.id, kind=kind, code=code, name=str(document.get("name")))
+        uow.session.add(matter)
+        uow.session.flush()
+    latest = uow.matters.latest_version(matter)
+    if latest is not None and latest.status in ("submitted", "reviewed"):
+        raise Conflict(f"{kind} {code} v{latest.version} 正在审核中 (under review); 不能修改")
+    if latest is not None and latest.status in EDITABLE:
+        row = latest
+        row.document = dict(document)
+        row.content_hash = content_hash(document)
+        row.status = "draft"
+    else:
+        row = MatterVersion(
+            tenant_id=tenant.id,
+            matter_id=matter.id,
+            version=uow.matters.next_version_number(matter),
+            status="draft",
+            document=dict(document),
+            content_hash=content_hash(document),
+            created_by=actor.username,
+        )
+        uow.session.add(row)
+    matter.name = str(document.get("name") or matter.name)
+    uow.session.flush()
+    problems = check_document(uow, tenant, document, schemas)
+    uow.commit()
+    return _info(tenant, matter, row, problems)
+
+
+def start_draft(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schemas) -> VersionInfo:
+    """A new draft that starts as a copy of the last published version."""
+    tenant = _own_tenant(uow, actor)
+    matter = uow.matters.get(tenant.id, kind, code)
+    if matter.published_version is None:
+        raise InvalidState(f"{kind} {code} 尚无已发布版本 (nothing published to start from)")
+    latest = uow.matters.latest_version(matter)
+    assert latest is not None
+    if latest.status != "published":
+        raise Conflict(f"{kind} {code} 已有未发布的 v{latest.version} ({latest.status})")
+    published = uow.matters.version(matter, matter.published_version)
+    return save_draft(uow, actor, published.document, schemas)
+
+
+def submit(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schemas) -> VersionInfo:
+    """Submit the draft to the parent tenant for review; refused while any problem remains."""
+    tenant = _own_tenant(uow, actor)
+    matter = uow.matters.get(tenant.id, kind, code)
+    row = _latest_in(uow, matter, EDITABLE, "submit")
+    problems = check_document(uow, tenant, row.document, schemas)
+    if problems:
+        raise InvalidDefinition(problems, f"{kind} {code} v{row.version} 不能提交 (cannot submit)")
+    row.status = "submitted"
+    row.submitted_at = dt.datetime.now(dt.UTC)
+    uow.commit()
+    return _info(tenant, matter, row)
+
+
+def review(
+    uow: UnitOfWork,
+    actor: Actor,
+    subject_code: str,
+    kind: str,
+    code: str,
+    verdicts: ReviewVerdicts,
+) -> VersionInfo:
+    """三报三审: the parent records its three verdicts on a child's submitted version.
+
+    Approved → ``reviewed`` (the child may publish); otherwise ``returned`` to the child.
+    The root tenant, having no parent, reviews its own submissions.
+    """
+    reviewer = _own_tenant(uow, actor)
+    subject = uow.tenants.get(subject_code)
+    is_root_self_review = subject.id == reviewer.id and subject.parent_id is None
+    if subject.parent_id != reviewer.id and not is_root_self_review:
+        if subject.path.startswith(reviewer.path):
+            raise Forbidden("只能审核直接下级单位提交的事项 (only the direct parent reviews)")
+        if reviewer.path.startswith(subject.path):
+            raise Forbidden("下级单位不能审核上级单位的事项 (a child cannot review its parent)")
+        raise Forbidden("只能审核下级单位提交的事项 (not a subordinate tenant)")
+    uow.grant_write(subject.id)
+    matter = uow.matters.get(subject.id, kind, code)
+    row = _latest_in(uow, matter, ("submitted",), "review")
+    uow.session.add(
+        Review(
+            tenant_id=reviewer.id,
+            subject_tenant_id=subject.id,
+            version_id=row.id,
+            reviewer=actor.username,
+            authenticity_ok=verdicts.authenticity.ok,
+            authenticity_comment=verdicts.authenticity.comment,
+            legality_ok=verdicts.legality.ok,
+            legality_comment=verdicts.legality.comment,
+            rationality_ok=verdicts.rationality.ok,
+            rationality_comment=verdicts.rationality.comment,
+            approved=verdicts.approved,
+        )
+    )
+    row.status = "reviewed" if verdicts.approved else "returned"
+    uow.commit()
+    return _info(subject, matter, row)
+
+
+def publish(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schemas) -> VersionInfo:
+    """Publish the reviewed version; re-checked, since what it conforms to may have moved."""
+    tenant = _own_tenant(uow, actor)
+    matter = uow.matters.get(tenant.id, kind, code)
+    row = _latest_in(uow, matter, ("reviewed",), "publish")
+    problems = check_document(uow, tenant, row.document, schemas)
+    if problems:
+        raise InvalidDefinition(problems, f"{kind} {code} v{row.version} 不能发布 (cannot publish)")
+    row.status = "published"
+    row.published_at = dt.datetime.now(dt.UTC)
+    matter.published_version = row.version
+    matter.name = str(row.document.get("name") or matter.name)
+    uow.commit()
+    return _info(tenant, matter, row)
+
+
+def history(uow: UnitOfWork, tenant_code: str, kind: str, code: str) -> list[VersionInfo]:
+    tenant = uow.tenants.get(tenant_code)
+    matter = uow.matters.get(tenant.id, kind, code)
+    return [_info(tenant, matter, row) for row in uow.matters.versions(matter)]
+
+
+def document(
+    uow: UnitOfWork, tenant_code: str, kind: str, code: str, version: int | None = None
+) -> Mapping[str, Any]:
+    tenant = uow.tenants.get(tenant_code)
+    matter = uow.matters.get(tenant.id, kind, code)
+    number = version or matter.published_version
+    if number is None:
+        latest = uow.matters.latest_version(matter)
+        assert latest is not None
+        number = latest.version
+    return uow.matters.version(matter, number).document
+
+
+def _latest_in(uow: UnitOfWork, matter: Matter, statuses: tuple[str, ...], action: str) -> MatterVersion:
+    latest = uow.matters.latest_version(matter)
+    if latest is None or latest.status not in statuses:
+        state = "no version" if latest is None else f"v{latest.version} is {latest.status}"
+        raise InvalidState(
+            f"{matter.kind} {matter.code}: cannot {action} ({state}; needs {'/'.join(statuses)})"
+        )
+    return latest
+
+
+def _identity(document: Mapping[str, Any]) -> tuple[str, str]:
+    kind = document.get("kind")
+    code = document.get("code")
+    problems = []
+    if kind not in KINDS:
+        problems.append(Violation("MATTER_KIND", "/kind", f"kind must be one of {', '.join(KINDS)}"))
+    if not isinstance(code, str) or not code:
+        problems.append(Violation("MATTER_CODE", "/code", "code (基本编码) is required"))
+    if problems:
+        raise InvalidDefinition(problems)
+    return str(kind), str(code)

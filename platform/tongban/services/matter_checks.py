@@ -1,0 +1,79 @@
+"""Every check of one matter document, given what it is checked against.
+
+The file validator (``services.validation``) and the database services
+(``services.definitions``) resolve the context differently — folders versus rows — and then
+both call ``check_matter_document``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tongban.core.conformance import FlowContext, check_implementation, check_refinement
+from tongban.core.documents import MatterDoc, parse_matter_doc
+from tongban.core.errors import Violation
+from tongban.core.forms import check_form_schema
+from tongban.core.matters import MatterSpec
+from tongban.core.tenancy import TenantRef
+from tongban.services.schemas import Schemas
+
+
+@dataclass(frozen=True)
+class MatterContext:
+    tenant: TenantRef
+    departments: Mapping[str, str]  # department code -> USCC
+    parent_standard: MatterSpec | None  # effective standard above (or at, for implementations)
+    known_matters: frozenset[str] = frozenset()  # codes this tenant implements (subflows)
+    receiver_published: bool | None = None  # escalation target implemented above
+
+
+def standalone_violations(spec: MatterSpec) -> list[Violation]:
+    """Checks of a top-level standard that has no parent to be compared with."""
+    problems = []
+    if spec.promised_days > spec.legal_days:
+        problems.append(
+            Violation(
+                "PROMISED_EXCEEDS_LEGAL",
+                "/time_limits/promised",
+                f"承诺时限 {spec.promised_days} 超过法定时限 {spec.legal_days}",
+            )
+        )
+    return problems
+
+
+def check_matter_document(
+    doc: Mapping[str, Any], context: MatterContext, schemas: Schemas
+) -> tuple[MatterDoc | None, list[Violation]]:
+    parsed, problems = parse_matter_doc(
+        doc, tenant=context.tenant, departments=context.departments, schemas=schemas.meta
+    )
+    if parsed is None:
+        return None, sorted(problems)
+    problems += [v.under("/form") for v in check_form_schema(parsed.spec.form, schemas.forms)]
+    standard = context.parent_standard
+    if parsed.kind == "standard":
+        if standard is None:
+            problems += standalone_violations(parsed.spec)
+        else:
+            problems += check_refinement(standard, parsed.spec)
+    elif standard is None:
+        problems.append(
+            Violation(
+                "MATTER_NO_STANDARD",
+                "/code",
+                f"事项 {parsed.spec.code} 在本级及上级均无已发布的标准 (no standard above)",
+            )
+        )
+    elif parsed.implementation is not None:
+        problems += check_implementation(
+            standard,
+            parsed.implementation,
+            flow_context=FlowContext(
+                departments=frozenset(context.departments),
+                known_matters=context.known_matters,
+            ),
+            receiving_implementation_published=context.receiver_published,
+        )
+    return parsed, sorted(set(problems))

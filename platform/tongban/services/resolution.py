@@ -1,0 +1,108 @@
+"""Resolve what a matter document is checked against, from the database.
+
+The effective standard of matter C at tenant T is the published standard of C at T's
+nearest ancestor (or T itself, for implementations) that defines one. ``overrides`` lets a
+caller ask "what if this standard were published?" without writing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tongban.adapters.db.models import Tenant
+from tongban.adapters.db.repositories import tenant_ref
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.documents import MatterDoc, parse_matter_doc
+from tongban.core.matters import MatterSpec
+from tongban.core.tenancy import Level
+from tongban.services.matter_checks import MatterContext
+from tongban.services.schemas import Schemas
+
+Key = tuple[int, str, str]  # tenant id, kind, code
+
+
+class Resolver:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        schemas: Schemas,
+        overrides: Mapping[Key, Mapping[str, Any]] | None = None,
+    ) -> None:
+        self._uow = uow
+        self._schemas = schemas
+        self._overrides = dict(overrides or {})
+        self._docs: dict[Key, MatterDoc | None] = {}
+        self._departments: dict[int, dict[str, str]] = {}
+
+    def departments(self, tenant: Tenant) -> dict[str, str]:
+        if tenant.id not in self._departments:
+            rows = self._uow.departments.of_tenant(tenant.id)
+            self._departments[tenant.id] = {d.code: d.uscc for d in rows}
+        return self._departments[tenant.id]
+
+    def published_document(self, tenant: Tenant, kind: str, code: str) -> Mapping[str, Any] | None:
+        key = (tenant.id, kind, code)
+        if key in self._overrides:
+            return self._overrides[key]
+        matter = self._uow.matters.find(tenant.id, kind, code)
+        if matter is None or matter.published_version is None:
+            return None
+        return self._uow.matters.version(matter, matter.published_version).document
+
+    def published(self, tenant: Tenant, kind: str, code: str) -> MatterDoc | None:
+        key = (tenant.id, kind, code)
+        if key not in self._docs:
+            doc = self.published_document(tenant, kind, code)
+            parsed = None
+            if doc is not None:
+                parsed, _ = parse_matter_doc(
+                    doc,
+                    tenant=tenant_ref(tenant),
+                    departments=self.departments(tenant),
+                    schemas=self._schemas.meta,
+                )
+            self._docs[key] = parsed
+        return self._docs[key]
+
+    def effective_standard(
+        self, tenant: Tenant, code: str, *, include_self: bool
+    ) -> tuple[MatterSpec, Tenant] | None:
+        lineage = [*self._uow.tenants.ancestors(tenant), tenant]
+        if not include_self:
+            lineage = lineage[:-1]
+        for candidate in reversed(lineage):
+            found = self.published(candidate, "standard", code)
+            if found is not None:
+                return found.spec, candidate
+        return None
+
+    def ancestor_at(self, tenant: Tenant, level: Level) -> Tenant | None:
+        for ancestor in self._uow.tenants.ancestors(tenant):
+            if ancestor.level == int(level):
+                return ancestor
+        return None
+
+    def context_for(self, tenant: Tenant, doc: Mapping[str, Any]) -> MatterContext:
+        kind = str(doc.get("kind", ""))
+        code = str(doc.get("code", ""))
+        found = self.effective_standard(tenant, code, include_self=kind == "implementation")
+        standard = found[0] if found else None
+        receiver: bool | None = None
+        if kind == "implementation" and standard is not None and standard.approval_chain.escalates:
+            target = self.ancestor_at(tenant, standard.approval_chain.final)
+            receiver = target is not None and (
+                self.published_document(target, "implementation", code) is not None
+            )
+        implemented = {
+            m.code
+            for m in self._uow.matters.of_tenant(tenant.id, "implementation")
+            if m.published_version is not None
+        }
+        return MatterContext(
+            tenant=tenant_ref(tenant),
+            departments=self.departments(tenant),
+            parent_standard=standard,
+            known_matters=frozenset(implemented | {code}),
+            receiver_published=receiver,
+        )
