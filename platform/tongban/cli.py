@@ -57,7 +57,7 @@ def load(directory: Path) -> None:
 
     platform = bootstrap()
     try:
-        summary = load_tree(platform.db, directory)
+        summary = load_tree(platform.db, directory, platform.schemas)
     except TongbanError as exc:
         click.echo(f"nothing loaded: {exc.message}", err=True)
         sys.exit(1)
@@ -72,7 +72,7 @@ def export(directory: Path) -> None:
     from tongban.services.config_io import export_tree
 
     platform = bootstrap()
-    count = export_tree(platform.db, directory)
+    count = export_tree(platform.db, directory, platform.schemas)
     click.echo(f"wrote {count} file(s) to {directory}")
 
 

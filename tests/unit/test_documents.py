@@ -133,7 +133,13 @@ def standard_doc(code: str = MATTER_CODE, **overrides: Any) -> dict[str, Any]:
         "approval_chain": "county",
         "materials": [
             {"code": "M001", "name": "药品经营许可证申请表", "originals": 1, "page_limit": 5},
-            {"code": "M002", "name": "营业执照", "copies": 1, "source": "government", "waivable": True},
+            {
+                "code": "M002",
+                "name": "营业执照",
+                "copies": 1,
+                "source": "government",
+                "waivable": True,
+            },
         ],
         "form": form_doc(),
     }
@@ -164,14 +170,21 @@ def linear_flow() -> dict[str, Any]:
         {"id": "end", "kind": "end"},
     ]
     ids = [n["id"] for n in nodes]
-    return {"nodes": nodes, "edges": [{"from": a, "to": b} for a, b in zip(ids, ids[1:], strict=False)]}
+    return {
+        "nodes": nodes,
+        "edges": [{"from": a, "to": b} for a, b in zip(ids, ids[1:], strict=False)],
+    }
 
 
 def implementation_doc(code: str = MATTER_CODE, **overrides: Any) -> dict[str, Any]:
     doc = standard_doc(code)
     doc["kind"] = "implementation"
     doc["department"] = "scjgj"
-    doc["guide"] = {"address": "政务服务中心 A 区 12 号窗口", "hours": "工作日 9:00–17:00", "phone": "0451-12345678"}
+    doc["guide"] = {
+        "address": "政务服务中心 A 区 12 号窗口",
+        "hours": "工作日 9:00–17:00",
+        "phone": "0451-12345678",
+    }
     doc["flow"] = linear_flow()
     doc.update(overrides)
     return doc
@@ -219,7 +232,9 @@ def test_meta_schema_enums_match_the_core() -> None:
     assert list(defs["material"]["properties"]) == [f for f in Material.__dataclass_fields__]
     assert list(defs["fee"]["properties"]) == [f for f in Fee.__dataclass_fields__]
     assert tenant["properties"]["level"]["enum"] == [lv.key for lv in Level]
-    assert tenant["$defs"]["user"]["properties"]["roles"]["items"]["enum"] == [r.value for r in Role]
+    assert tenant["$defs"]["user"]["properties"]["roles"]["items"]["enum"] == [
+        r.value for r in Role
+    ]
     assert list(tenant["properties"]["settings"]["properties"]) == list(
         TenantSettings.__dataclass_fields__
     )
@@ -245,7 +260,9 @@ def test_tenant_parses_and_writes_back_canonically(schemas: MetaSchemas) -> None
         },
     )
     # keys in meta-schema order, as the canonical writer produces them
-    doc = {k: doc[k] for k in ["code", "name", "level", "settings", "calendar", "departments", "users"]}
+    doc = {
+        k: doc[k] for k in ["code", "name", "level", "settings", "calendar", "departments", "users"]
+    }
     tenant, violations = parse_tenant_doc(doc, schemas=schemas)
     assert violations == []
     assert tenant is not None
@@ -253,7 +270,9 @@ def test_tenant_parses_and_writes_back_canonically(schemas: MetaSchemas) -> None
     assert tenant.settings == TenantSettings(supplement_alert_threshold=3, near_limit_days=1)
     assert tenant.holidays == (CalendarDay(dt.date(2026, 10, 8), "地方节日"),)
     assert tenant.workdays == (CalendarDay(dt.date(2026, 10, 10), "国庆节调休"),)
-    assert tenant.departments[0] == DepartmentDoc("zwfw", "黑龙江省政务服务管理局", uscc("230000", 1))
+    assert tenant.departments[0] == DepartmentDoc(
+        "zwfw", "黑龙江省政务服务管理局", uscc("230000", 1)
+    )
     assert tenant.users[1] == UserDoc("clerk_230000", "黑龙江省窗口", (Role.CLERK,), "zwfw")
     assert tenant.department_usccs() == {"zwfw": uscc("230000", 1), "scjgj": uscc("230000", 2)}
     assert tenant_to_doc(tenant) == doc
@@ -279,16 +298,27 @@ def test_tenant_defaults_are_left_out(schemas: MetaSchemas) -> None:
     ("mutate", "expected"),
     [
         (lambda d: d.update(colour="red"), ("SCHEMA_UNKNOWN_KEY", "/colour")),
-        (lambda d: d["departments"][0].update(phone="1"), ("SCHEMA_UNKNOWN_KEY", "/departments/0/phone")),
+        (
+            lambda d: d["departments"][0].update(phone="1"),
+            ("SCHEMA_UNKNOWN_KEY", "/departments/0/phone"),
+        ),
         (lambda d: d.pop("name"), ("SCHEMA_MISSING_KEY", "/name")),
         (lambda d: d.update(level="region"), ("SCHEMA_INVALID", "/level")),
         (lambda d: d.update(code=230000), ("SCHEMA_INVALID", "/code")),
-        (lambda d: d["users"][0].update(roles=["admin", "admin"]), ("SCHEMA_INVALID", "/users/0/roles")),
+        (
+            lambda d: d["users"][0].update(roles=["admin", "admin"]),
+            ("SCHEMA_INVALID", "/users/0/roles"),
+        ),
         (lambda d: d["users"][0].update(roles=["boss"]), ("SCHEMA_INVALID", "/users/0/roles/0")),
-        (lambda d: d.update(settings={"near_limit_days": -1}), ("SCHEMA_INVALID", "/settings/near_limit_days")),
+        (
+            lambda d: d.update(settings={"near_limit_days": -1}),
+            ("SCHEMA_INVALID", "/settings/near_limit_days"),
+        ),
     ],
 )
-def test_tenant_meta_schema_problems(schemas: MetaSchemas, mutate: Any, expected: tuple[str, str]) -> None:
+def test_tenant_meta_schema_problems(
+    schemas: MetaSchemas, mutate: Any, expected: tuple[str, str]
+) -> None:
     doc = tenant_doc("230000", "黑龙江省", "province")
     mutate(doc)
     tenant, violations = parse_tenant_doc(doc, schemas=schemas)
@@ -360,7 +390,10 @@ def test_user_departments(schemas: MetaSchemas) -> None:
 def test_calendar_dates(schemas: MetaSchemas) -> None:
     doc = tenant_doc("230000", "黑龙江省", "province")
     doc["calendar"] = {
-        "holidays": [{"date": "2026-02-30", "name": "无此日"}, {"date": "2026-10-08", "name": "节"}],
+        "holidays": [
+            {"date": "2026-02-30", "name": "无此日"},
+            {"date": "2026-10-08", "name": "节"},
+        ],
         "workdays": [{"date": "2026-10-08", "name": "又是它"}, {"date": "10/10/2026", "name": "x"}],
     }
     tenant, violations = parse_tenant_doc(doc, schemas=schemas)
@@ -466,7 +499,9 @@ def test_instant_round_trips(schemas: MetaSchemas) -> None:
         ({"legal": 20}, ("SCHEMA_MISSING_KEY", "/time_limits/promised")),
     ],
 )
-def test_time_limit_problems(schemas: MetaSchemas, limits: dict[str, Any], expected: tuple[str, str]) -> None:
+def test_time_limit_problems(
+    schemas: MetaSchemas, limits: dict[str, Any], expected: tuple[str, str]
+) -> None:
     _, violations = parse_matter(standard_doc(time_limits=limits), schemas)
     assert expected in codes_at(violations)
 
@@ -514,7 +549,10 @@ def test_implementation_needs_its_keys(schemas: MetaSchemas) -> None:
     doc = implementation_doc()
     del doc["guide"], doc["flow"]
     _, violations = parse_matter(doc, schemas)
-    assert codes_at(violations) == {("SCHEMA_MISSING_KEY", "/guide"), ("SCHEMA_MISSING_KEY", "/flow")}
+    assert codes_at(violations) == {
+        ("SCHEMA_MISSING_KEY", "/guide"),
+        ("SCHEMA_MISSING_KEY", "/flow"),
+    }
 
 
 def test_unknown_department(schemas: MetaSchemas) -> None:
@@ -538,14 +576,22 @@ def test_flow_shape_is_checked_through_its_meta_schema(schemas: MetaSchemas) -> 
         (lambda d: d.update(code="00017211100a"), ("SCHEMA_INVALID", "/code")),
         (lambda d: d.update(matter_type=1), ("SCHEMA_INVALID", "/matter_type")),
         (lambda d: d.update(service_objects=[]), ("SCHEMA_INVALID", "/service_objects")),
-        (lambda d: d["materials"][0].update(source="friend"), ("SCHEMA_INVALID", "/materials/0/source")),
-        (lambda d: d["materials"][1].update(colour="red"), ("SCHEMA_UNKNOWN_KEY", "/materials/1/colour")),
+        (
+            lambda d: d["materials"][0].update(source="friend"),
+            ("SCHEMA_INVALID", "/materials/0/source"),
+        ),
+        (
+            lambda d: d["materials"][1].update(colour="red"),
+            ("SCHEMA_UNKNOWN_KEY", "/materials/1/colour"),
+        ),
         (lambda d: d.update(conditions=""), ("SCHEMA_INVALID", "/conditions")),
         (lambda d: d.update(form=[]), ("SCHEMA_INVALID", "/form")),
         (lambda d: d.update(kind="refinement"), ("SCHEMA_INVALID", "/kind")),
     ],
 )
-def test_matter_meta_schema_problems(schemas: MetaSchemas, mutate: Any, expected: tuple[str, str]) -> None:
+def test_matter_meta_schema_problems(
+    schemas: MetaSchemas, mutate: Any, expected: tuple[str, str]
+) -> None:
     doc = standard_doc()
     mutate(doc)
     matter, violations = parse_matter(doc, schemas)
@@ -554,7 +600,12 @@ def test_matter_meta_schema_problems(schemas: MetaSchemas, mutate: Any, expected
 
 
 def test_duplicate_material_and_fee_codes(schemas: MetaSchemas) -> None:
-    doc = standard_doc(fees=[{"code": "F1", "name": "甲", "amount_fen": 1}, {"code": "F1", "name": "乙", "amount_fen": 2}])
+    doc = standard_doc(
+        fees=[
+            {"code": "F1", "name": "甲", "amount_fen": 1},
+            {"code": "F1", "name": "乙", "amount_fen": 2},
+        ]
+    )
     doc["materials"].append({"code": "M001", "name": "重复"})
     _, violations = parse_matter(doc, schemas)
     assert codes_at(violations) == {
@@ -602,7 +653,8 @@ def _spec(**overrides: Any) -> MatterSpec:
 
 
 _text = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from("药品经营许可证申请表\n "),
+    st.characters(codec="utf-8", exclude_categories=("Cs",))
+    | st.sampled_from("药品经营许可证申请表\n "),
     min_size=1,
     max_size=40,
 )
@@ -644,7 +696,9 @@ def _specs(draw: st.DrawFn) -> MatterSpec:
         matter_type=draw(st.sampled_from(list(MATTER_TYPES))),
         legal_basis=draw(_text),
         power_source=draw(st.sampled_from(list(POWER_SOURCES))),
-        service_objects=tuple(draw(st.lists(st.sampled_from(list(SERVICE_OBJECTS)), min_size=1, unique=True))),
+        service_objects=tuple(
+            draw(st.lists(st.sampled_from(list(SERVICE_OBJECTS)), min_size=1, unique=True))
+        ),
         materials=draw(_materials()),
         legal_days=legal,
         promised_days=draw(st.integers(0, legal)),
@@ -669,14 +723,19 @@ def _matter_docs(draw: st.DrawFn) -> MatterDoc:
     if not draw(st.booleans()):
         return MatterDoc.standard(spec)
     department = draw(st.sampled_from(sorted(DEPARTMENTS)))
-    guide = {k: draw(st.just("") | _text) for k in ("address", "hours", "phone", "complaint_phone", "online_url")}
+    guide = {
+        k: draw(st.just("") | _text)
+        for k in ("address", "hours", "phone", "complaint_phone", "online_url")
+    }
     impl = Implementation(
         spec, COUNTY.code, COUNTY.level, DEPARTMENTS[department], linear_flow(), **guide
     )
     return MatterDoc.of_implementation(impl, department)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(matter=_matter_docs())
 def test_generated_matters_round_trip(schemas: MetaSchemas, matter: MatterDoc) -> None:
     doc = matter_to_doc(matter)
@@ -696,7 +755,9 @@ _names = st.from_regex(r"[a-z0-9_]{2,12}", fullmatch=True)
 @st.composite
 def _tenants(draw: st.DrawFn) -> TenantDoc:
     dept_codes = draw(st.lists(_names, unique=True, max_size=3))
-    departments = tuple(DepartmentDoc(c, draw(_text), uscc("230000", i)) for i, c in enumerate(dept_codes))
+    departments = tuple(
+        DepartmentDoc(c, draw(_text), uscc("230000", i)) for i, c in enumerate(dept_codes)
+    )
     usernames = draw(st.lists(_names, unique=True, max_size=4))
     users = []
     for name in usernames:
@@ -704,7 +765,9 @@ def _tenants(draw: st.DrawFn) -> TenantDoc:
         allowed = list(Role) if dept else [Role.ADMIN, Role.SUPERVISOR]
         roles = tuple(draw(st.lists(st.sampled_from(allowed), min_size=1, unique=True)))
         users.append(UserDoc(name, draw(_text), roles, dept))
-    dates = draw(st.lists(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), unique=True, max_size=4))
+    dates = draw(
+        st.lists(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), unique=True, max_size=4)
+    )
     split = draw(st.integers(0, len(dates)))
     return TenantDoc(
         code="230000",
@@ -718,7 +781,9 @@ def _tenants(draw: st.DrawFn) -> TenantDoc:
     )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(tenant=_tenants())
 def test_generated_tenants_round_trip(schemas: MetaSchemas, tenant: TenantDoc) -> None:
     doc = tenant_to_doc(tenant)

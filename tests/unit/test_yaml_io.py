@@ -42,9 +42,18 @@ def test_default_name_is_the_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("code: '1'\nname: a\ncode: '2'\n", "x.yaml:3:1: duplicate key 'code' (first at line 1, column 1)"),
-        ("departments:\n- code: a\n  name: b\n  code: c\n", "x.yaml:4:3: duplicate key 'code' (first at line 2, column 3)"),
-        ("flow: {nodes: [], nodes: []}\n", "x.yaml:1:19: duplicate key 'nodes' (first at line 1, column 8)"),
+        (
+            "code: '1'\nname: a\ncode: '2'\n",
+            "x.yaml:3:1: duplicate key 'code' (first at line 1, column 1)",
+        ),
+        (
+            "departments:\n- code: a\n  name: b\n  code: c\n",
+            "x.yaml:4:3: duplicate key 'code' (first at line 2, column 3)",
+        ),
+        (
+            "flow: {nodes: [], nodes: []}\n",
+            "x.yaml:1:19: duplicate key 'nodes' (first at line 1, column 8)",
+        ),
     ],
 )
 def test_duplicate_keys_are_errors(text: str, where: str) -> None:
@@ -189,7 +198,9 @@ _json = st.recursive(
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(st.characters(codec="utf-8", exclude_categories=("Cs",))),
     lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",))), children, max_size=4),
+    | st.dictionaries(
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",))), children, max_size=4
+    ),
     max_leaves=20,
 )
 

@@ -172,7 +172,7 @@ def _check_limits(parent: MatterSpec, child: MatterSpec, out: list[Violation]) -
             f"上级标准为即办件，承诺时限须为即办 (the parent standard is instant, "
             f"got {_days_en(promised)})",
         )
-    elif promised > parent.promised_days + 1:
+    elif promised > parent.promised_days:
         _v(
             out,
             Code.PROMISED_EXCEEDS_PARENT,

@@ -15,12 +15,20 @@ from typing import Any
 
 from tongban.adapters.db.models import Matter, MatterVersion, Review, Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.core.errors import Conflict, Forbidden, InvalidDefinition, InvalidState, Violation
+from tongban.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidDefinition,
+    InvalidState,
+    NotFound,
+    Violation,
+)
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.matter_checks import check_matter_document
 from tongban.services.resolution import Resolver
 from tongban.services.schemas import Schemas
+from tongban.services.tenants import visible_tenant
 
 KINDS = ("standard", "implementation")
 EDITABLE = ("draft", "returned")
@@ -175,7 +183,7 @@ def review(
     The root tenant, having no parent, reviews its own submissions.
     """
     reviewer = _own_tenant(uow, actor)
-    subject = uow.tenants.get(subject_code)
+    subject, _ = matter_at(uow, subject_code, kind, code)
     is_root_self_review = subject.id == reviewer.id and subject.parent_id is None
     if subject.parent_id != reviewer.id and not is_root_self_review:
         if subject.path.startswith(reviewer.path):
@@ -222,17 +230,29 @@ def publish(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schema
     return _info(tenant, matter, row)
 
 
+def matter_at(uow: UnitOfWork, tenant_code: str, kind: str, code: str) -> tuple[Tenant, Matter]:
+    """A matter of a tenant in the unit of work's lineage. A tenant that does not exist, a
+    sibling's tenant and a matter that does not exist all give the same NotFound."""
+    missing = NotFound(kind, f"{tenant_code}/{code}")
+    try:
+        tenant = visible_tenant(uow, tenant_code)
+    except NotFound:
+        raise missing from None
+    matter = uow.matters.find(tenant.id, kind, code)
+    if matter is None:
+        raise missing
+    return tenant, matter
+
+
 def history(uow: UnitOfWork, tenant_code: str, kind: str, code: str) -> list[VersionInfo]:
-    tenant = uow.tenants.get(tenant_code)
-    matter = uow.matters.get(tenant.id, kind, code)
+    tenant, matter = matter_at(uow, tenant_code, kind, code)
     return [_info(tenant, matter, row) for row in uow.matters.versions(matter)]
 
 
 def document(
     uow: UnitOfWork, tenant_code: str, kind: str, code: str, version: int | None = None
 ) -> Mapping[str, Any]:
-    tenant = uow.tenants.get(tenant_code)
-    matter = uow.matters.get(tenant.id, kind, code)
+    tenant, matter = matter_at(uow, tenant_code, kind, code)
     number = version or matter.published_version
     if number is None:
         latest = uow.matters.latest_version(matter)

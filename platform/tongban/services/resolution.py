@@ -89,8 +89,9 @@ class Resolver:
         found = self.effective_standard(tenant, code, include_self=kind == "implementation")
         standard = found[0] if found else None
         receiver: bool | None = None
-        if kind == "implementation" and standard is not None and standard.approval_chain.escalates:
-            target = self.ancestor_at(tenant, standard.approval_chain.final)
+        chain = standard.approval_chain if standard is not None else None
+        if kind == "implementation" and chain and chain.escalates and tenant.level == chain.initial:
+            target = self.ancestor_at(tenant, chain.final)
             receiver = target is not None and (
                 self.published_document(target, "implementation", code) is not None
             )

@@ -232,8 +232,8 @@ class _Parser:
         if arity is None:
             known = ", ".join(sorted(FUNCTIONS))
             raise ExpressionError(f"unknown function '{name.text}' (known: {known})", name.column)
-        opening = self.advance()
-        self.enter(opening)
+        self.advance()  # "("
+        self.enter(name)
         first_arg = self.peek()
         args = self.items(")", f"to close the call of {name.text}()")
         self.depth -= 1

@@ -1,0 +1,158 @@
+"""Configuration as code: load a ``tenants/`` tree into the database, export it back.
+
+``load_tree`` validates the whole tree first and writes nothing unless it is clean; then it
+applies everything in one transaction. It is idempotent: a matter whose published document
+is unchanged gets no new version. Tenants, departments, users and calendars are upserted;
+tenants and matters missing from the files are left alone (load never deletes definitions).
+``export_tree`` writes tenants and the published version of every matter in canonical form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tongban.adapters.db.models import Matter, MatterVersion, Tenant
+from tongban.adapters.db.repositories import tenant_ref
+from tongban.adapters.db.unit_of_work import Database, UnitOfWork
+from tongban.adapters.files.tree import TenantNode, read_tree, write_tree
+from tongban.core.documents import (
+    CalendarDay,
+    DepartmentDoc,
+    MatterDoc,
+    TenantDoc,
+    TenantSettings,
+    UserDoc,
+    matter_to_doc,
+    parse_matter_doc,
+)
+from tongban.core.errors import InvalidDefinition
+from tongban.core.roles import Role
+from tongban.core.tenancy import Level
+from tongban.services.definitions import content_hash
+from tongban.services.schemas import Schemas
+from tongban.services.tenants import upsert_tenant
+from tongban.services.validation import validate_snapshot
+
+LOADER = "tongban load"
+
+
+@dataclass
+class LoadSummary:
+    tenants: int = 0
+    matters_new: list[str] = field(default_factory=list)
+    matters_changed: list[str] = field(default_factory=list)
+    matters_unchanged: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"loaded {self.tenants} tenant(s); matters: {len(self.matters_new)} new, "
+            f"{len(self.matters_changed)} changed (new version), "
+            f"{self.matters_unchanged} unchanged"
+        )
+
+
+def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas) -> LoadSummary:
+    snapshot = read_tree(Path(directory), schemas=schemas.meta)
+    problems = validate_snapshot(snapshot, schemas)
+    if problems:
+        raise InvalidDefinition(problems, f"{directory}: {len(problems)} problem(s); nothing loaded")
+    summary = LoadSummary()
+    with db.platform(LOADER) as uow:
+        for loaded in snapshot.tenants:
+            upsert_tenant(uow, loaded.doc, loaded.parent_code)
+            summary.tenants += 1
+        for loaded in snapshot.tenants:
+            tenant = uow.tenants.get(loaded.doc.code)
+            for matter in loaded.matters:
+                assert matter.doc is not None  # a clean snapshot parsed every file
+                _publish_loaded(uow, tenant, matter.doc, summary)
+        uow.commit()
+    return summary
+
+
+def _publish_loaded(uow: UnitOfWork, tenant: Tenant, parsed: MatterDoc, summary: LoadSummary) -> None:
+    document = matter_to_doc(parsed)
+    digest = content_hash(document)
+    label = f"{tenant.code}/{parsed.kind}/{parsed.code}"
+    matter = uow.matters.find(tenant.id, parsed.kind, parsed.code)
+    if matter is None:
+        matter = Matter(tenant_id=tenant.id, kind=parsed.kind, code=parsed.code, name=parsed.spec.name)
+        uow.session.add(matter)
+        uow.session.flush()
+        summary.matters_new.append(label)
+    elif matter.published_version is not None:
+        current = uow.matters.version(matter, matter.published_version)
+        if current.content_hash == digest:
+            summary.matters_unchanged += 1
+            return
+        summary.matters_changed.append(label)
+    for pending in uow.matters.versions(matter):
+        if pending.status not in ("published", "superseded"):
+            pending.status = "superseded"
+    now = dt.datetime.now(dt.UTC)
+    number = uow.matters.next_version_number(matter)
+    uow.session.add(
+        MatterVersion(
+            tenant_id=tenant.id,
+            matter_id=matter.id,
+            version=number,
+            status="published",
+            document=document,
+            content_hash=digest,
+            created_by=LOADER,
+            submitted_at=now,
+            published_at=now,
+        )
+    )
+    matter.published_version = number
+    matter.name = parsed.spec.name
+    uow.session.flush()
+
+
+def export_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas) -> int:
+    """Write every tenant and published matter; returns the number of files written."""
+    with db.platform("tongban export") as uow:
+        nodes = [_node(uow, tenant, schemas) for tenant in uow.tenants.all()]
+    result = write_tree(nodes, directory)
+    return len(result.written)
+
+
+def _node(uow: UnitOfWork, tenant: Tenant, schemas: Schemas) -> TenantNode:
+    departments = uow.departments.of_tenant(tenant.id)
+    dep_codes = {d.id: d.code for d in departments}
+    calendar = uow.departments.calendar_of_tenant(tenant.id)
+    doc = TenantDoc(
+        code=tenant.code,
+        name=tenant.name,
+        level=Level(tenant.level),
+        settings=TenantSettings(tenant.supplement_alert_threshold, tenant.near_limit_days),
+        holidays=tuple(CalendarDay(c.day, c.name) for c in calendar if c.kind == "holiday"),
+        workdays=tuple(CalendarDay(c.day, c.name) for c in calendar if c.kind == "workday"),
+        departments=tuple(DepartmentDoc(d.code, d.name, d.uscc) for d in departments),
+        users=tuple(
+            UserDoc(
+                u.username,
+                u.name,
+                tuple(Role(r) for r in u.roles.split(",") if r),
+                dep_codes.get(u.department_id) if u.department_id else None,
+            )
+            for u in uow.departments.users_of_tenant(tenant.id)
+        ),
+    )
+    usccs = {d.code: d.uscc for d in departments}
+    matters = []
+    for matter in uow.matters.of_tenant(tenant.id):
+        if matter.published_version is None:
+            continue
+        document = uow.matters.version(matter, matter.published_version).document
+        parsed, problems = parse_matter_doc(
+            document, tenant=tenant_ref(tenant), departments=usccs, schemas=schemas.meta
+        )
+        if parsed is None:
+            raise InvalidDefinition(problems, f"{tenant.code} {matter.kind} {matter.code}")
+        matters.append(parsed)
+    parent = uow.tenants.by_id(tenant.parent_id).code if tenant.parent_id else None
+    return TenantNode(doc, parent, tuple(matters))
