@@ -83,7 +83,9 @@ class _Builder:
             if way == ways - 1:
                 self.edge(choice, task, default=True)
             else:
-                condition = f"form.amount > {way * 100000 + self.serial} and form.type in ['a', 'b']"
+                condition = (
+                    f"form.amount > {way * 100000 + self.serial} and form.type in ['a', 'b']"
+                )
                 self.edge(choice, task, when=condition)
             self.edge(task, merge)
         return merge

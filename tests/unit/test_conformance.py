@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from tongban.core.conformance import Code, FlowContext, check_implementation, check_refinement
+from tongban.core.conformance import (
+    Code,
+    FlowContext,
+    check_implementation,
+    check_refinement,
+    check_standard,
+)
 from tongban.core.errors import Violation
 from tongban.core.matters import (
     INSTANT,
@@ -203,9 +209,10 @@ def test_promised_never_exceeds_legal() -> None:
         (Code.PROMISED_EXCEEDS_LEGAL, "/time_limits/promised"),
     }
     inconsistent = standard(legal_days=10, promised_days=15)
-    assert found(check_refinement(inconsistent, inconsistent)) == {
+    assert found(check_standard(inconsistent)) == {
         (Code.PROMISED_EXCEEDS_LEGAL, "/time_limits/promised")
     }
+    assert check_standard(standard()) == []
 
 
 # --------------------------------------------------------------------------- materials
@@ -538,6 +545,13 @@ def test_flow_results_are_cached_by_content_and_arguments() -> None:
     flow["nodes"][3]["days"] = 12  # edited in place: the cache must not serve the old answer
     assert found(check_implementation(spec, loose)) == {("FLOW_CRITICAL_PATH", "/flow")}
     assert found(check_implementation(spec, implementation(spec, level=Level.CITY))) == set()
+
+
+def test_a_flow_context_accepts_any_collection() -> None:
+    context = FlowContext(departments=["zwfw", "yjj"], known_matters={"000172111003"})
+    assert context.departments == frozenset({"zwfw", "yjj"})
+    spec = standard()
+    assert check_implementation(spec, implementation(spec), flow_context=context) == []
 
 
 def test_a_malformed_flow_is_reported_not_raised() -> None:

@@ -566,8 +566,16 @@ def test_flow_shape_is_checked_through_its_meta_schema(schemas: MetaSchemas) -> 
     doc["flow"]["nodes"][1]["colour"] = "red"
     doc["flow"]["edges"][0]["label"] = "x"
     _, violations = parse_matter(doc, schemas)
-    pointers = {v.pointer for v in violations if v.code == "SCHEMA_UNKNOWN_KEY"}
-    assert pointers == {"/flow/nodes/1/colour", "/flow/edges/0/label"}
+    doc["flow"]["nodes"][0]["step"] = "receive"  # a task key on the start node
+    _, violations = parse_matter(doc, schemas)
+    assert sorted(codes_at(violations)) == [
+        ("SCHEMA_UNKNOWN_KEY", "/flow/edges/0/label"),
+        ("SCHEMA_UNKNOWN_KEY", "/flow/nodes/0/step"),
+        ("SCHEMA_UNKNOWN_KEY", "/flow/nodes/1/colour"),
+    ]
+    assert len(violations) == 3
+    colour = next(v for v in violations if v.pointer == "/flow/nodes/1/colour")
+    assert colour.message.endswith("allowed here: id, kind, name, days, step, department, role")
 
 
 @pytest.mark.parametrize(

@@ -431,3 +431,100 @@ def test_the_compiled_predicate_agrees_with_jsonschema(data: Any) -> None:
 
 
 _REGISTRY = load_registry(REPO / "form_schemas")
+
+KEYWORD_FORM: dict[str, Any] = {
+    "type": "object",
+    "$defs": {"level": {"enum": [1, "1", True, None, [1], {"a": 1}]}},
+    "properties": {
+        "kind": {"enum": ["person", "company"]},
+        "level": {"$ref": "#/$defs/level"},
+        "exact": {"const": 1},
+        "flag": {"const": False},
+        "count": {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10},
+        "ratio": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}, "maxItems": 2},
+        "either": {"anyOf": [{"type": "string", "minLength": 2}, {"type": "integer"}]},
+        "one": {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 5}]},
+        "notnull": {"not": {"type": "null"}},
+        "extra": {
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+            "minProperties": 1,
+            "maxProperties": 2,
+        },
+        "id": {"$ref": COMMON + "idCard"},
+    },
+    "dependentRequired": {"kind": ["id"]},
+    "if": {"properties": {"kind": {"const": "company"}}, "required": ["kind"]},
+    "then": {"required": ["either"]},
+    "else": {"properties": {"either": {"type": "string"}}},
+    "allOf": [{"required": ["kind"]}],
+}
+KEYWORD_VALUES = st.one_of(
+    JSON_VALUES,
+    st.sampled_from(["person", "company", 1, 1.0, "1", True, False, 0, 5, 5.5, 10, [1], {"a": 1}]),
+    st.lists(st.sampled_from(["ab", "abcd", 1]), max_size=3),
+    st.dictionaries(st.sampled_from(["p", "q", "r"]), st.booleans() | st.none(), max_size=3),
+)
+KEYWORD_FIELDS = [*KEYWORD_FORM["properties"], "unknown"]
+KEYWORD_VALID: dict[str, Any] = {
+    "kind": "person",
+    "id": "11010519491231002X",
+    "either": "abc",
+    "level": 1,
+    "exact": 1,
+    "flag": False,
+    "count": 5,
+    "ratio": 0.5,
+    "tags": ["ab"],
+    "one": 1,
+    "notnull": 0,
+    "extra": {"p": True},
+}
+
+
+KEYWORD_EDGES: dict[str, list[Any]] = {
+    "kind": ["company", "person", "other", None],
+    "id": ["11010519491231002X", "110105194912310021", 5],
+    "either": ["a", "ab", 1, 1.5, None],
+    "level": [1, "1", True, None, [1], {"a": 1}, 2, False, [True], 1.0],
+    "exact": [1, 1.0, True, "1", 2],
+    "flag": [False, 0, None, True],
+    "count": [0, 1, 9, 10, 5.0, 5.5, True, -1],
+    "ratio": [0, 1, 1.01, -0.01, None, "x", 0.0],
+    "tags": [[], ["abc"], ["abcd"], ["a", "b", "c"], [1], "ab"],
+    "one": [1, 5, 5.5, 4.5, 6, 5.0, "x"],
+    "notnull": [None, 0, "", False],
+    "extra": [{}, {"p": True, "q": False}, {"p": True, "q": True, "r": True}, {"p": None}, []],
+}
+
+
+@st.composite
+def keyword_data(draw: st.DrawFn) -> Any:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(JSON_VALUES)
+    data = copy.deepcopy(KEYWORD_VALID)
+    for _ in range(draw(st.integers(0, 2))):
+        name = draw(st.sampled_from(KEYWORD_FIELDS))
+        action = draw(st.integers(0, 3))
+        if action == 0:
+            data.pop(name, None)
+        elif action == 1:
+            data[name] = draw(KEYWORD_VALUES)
+        else:
+            data[name] = draw(st.sampled_from(KEYWORD_EDGES.get(name, [None])))
+    return data
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(keyword_data())
+def test_the_compiled_predicate_agrees_with_jsonschema_on_every_keyword(data: Any) -> None:
+    assert _REGISTRY.validator(KEYWORD_FORM).validate(KEYWORD_VALID) == []
+    validator = _REGISTRY.validator(KEYWORD_FORM)
+    assert validator.compiled
+    reference = Draft202012Validator(
+        KEYWORD_FORM, registry=_REGISTRY.registry, format_checker=FORMAT_CHECKER
+    )
+    expected = reference.is_valid(data)
+    assert validator.is_valid(data) == expected
+    assert (validator.validate(data) == []) == expected

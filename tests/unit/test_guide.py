@@ -119,6 +119,7 @@ def guide() -> Guide:
         tenant_name="依兰县",
         department_name="依兰县市场监督管理局",
         department_names={"zwfw": "依兰县政务服务中心"},
+        matter_names={"000131127004": "企业设立登记"},
     )
 
 
@@ -168,6 +169,14 @@ def test_process_orders_steps_and_groups_parallel_branches(guide: Guide) -> None
     assert labels[5] == "决定（2个工作日）（视情形）"
     assert labels[6] == "办结（1个工作日）"
     assert [s.number for s in guide.stages] == list(range(1, 8))
+
+
+def test_an_unnamed_subflow_step_takes_the_matter_name() -> None:
+    flow = linear_flow()
+    del flow["nodes"][4]["name"]
+    stages = flow_stages(flow, {}, {"000131127004": "企业设立登记"})
+    assert stages[2].steps[0].name == "企业设立登记"
+    assert flow_stages(flow, {})[2].steps[0].name == "关联事项 000131127004"
 
 
 def test_instant_matter_without_fees() -> None:

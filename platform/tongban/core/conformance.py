@@ -77,6 +77,13 @@ class FlowContext:
     departments: frozenset[str] | None = None
     known_matters: frozenset[str] | None = None
 
+    def __post_init__(self) -> None:
+        # frozensets whatever collection was passed: they are part of a cache key
+        for name in ("departments", "known_matters"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, frozenset):
+                object.__setattr__(self, name, frozenset(value))
+
 
 # --------------------------------------------------------------------------- refinements
 
@@ -87,6 +94,12 @@ def check_refinement(parent: MatterSpec, child: MatterSpec) -> list[Violation]:
     _check_spec(parent, child, out)
     out.sort()
     return out
+
+
+def check_standard(spec: MatterSpec) -> list[Violation]:
+    """What a top-level standard (one with no parent) must meet on its own: promised ≤ legal
+    (``PROMISED_EXCEEDS_LEGAL``). The same as comparing the spec with itself."""
+    return check_refinement(spec, spec)
 
 
 def _v(out: list[Violation], code: Code, pointer: str, message: str) -> None:
@@ -409,8 +422,11 @@ def _check_form_object(
     my_props = mine.get("properties")
     my_props = my_props if isinstance(my_props, dict) else {}
     for name, theirs in their_props.items():
+        own = my_props.get(name, _ABSENT)
+        if own is theirs or own == theirs:
+            continue
         where = f"{at}/properties/{escape_token(name)}"
-        if name not in my_props:
+        if own is _ABSENT:
             _v(
                 out,
                 Code.FORM_FIELD_MISSING,
@@ -418,9 +434,6 @@ def _check_form_object(
                 f"缺少上级标准表单字段 {_field(name, theirs)} (field {name} of the parent "
                 f"standard's form is missing)",
             )
-            continue
-        own = my_props[name]
-        if own is theirs or own == theirs:
             continue
         if _is_object_schema(theirs) and _is_object_schema(own):
             _check_form_object(theirs, own, where, out, root=False)

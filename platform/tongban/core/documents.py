@@ -166,11 +166,18 @@ class MetaSchemas:
 
     def check(self, schema_id: str, doc: Any) -> list[Violation]:
         """Every meta-schema violation of ``doc``, pointers relative to it."""
-        seen: dict[Violation, None] = {}
+        seen: dict[tuple[str, str, str], Violation] = {}
         for error in self._validators[schema_id].iter_errors(doc):
             for violation in _schema_violations(error):
-                seen.setdefault(violation)
-        return list(seen)
+                # a key both additionalProperties and a kind's propertyNames refuse is one
+                # problem: keep the message with the narrower list of allowed keys
+                key = (violation.code, violation.pointer, "")
+                if violation.code != "SCHEMA_UNKNOWN_KEY":
+                    key = (violation.code, violation.pointer, violation.message)
+                known = seen.get(key)
+                if known is None or len(violation.message) < len(known.message):
+                    seen[key] = violation
+        return list(seen.values())
 
 
 _JSON_TYPES = (
@@ -231,7 +238,8 @@ def _schema_violations(error: ValidationError) -> Iterator[Violation]:
         return
     if error.validator == "not" and error.validator_value == {}:
         why = error.schema.get("description", "not allowed here")
-        yield Violation("SCHEMA_FORBIDDEN_KEY", pointer, f"key {path[-1]!r} is {why}")
+        what = f"key {path[-1]!r}" if path else "this document"
+        yield Violation("SCHEMA_FORBIDDEN_KEY", pointer, f"{what} is {why}")
         return
     if error.validator == "type":
         expected = error.validator_value

@@ -30,7 +30,10 @@ class Violation:
     source: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.source}#{self.pointer}" if self.source else self.pointer or "/"
+        if self.source:
+            where = f"{self.source}#{self.pointer}" if self.pointer else self.source
+        else:
+            where = self.pointer or "/"
         return f"{self.code} {where} {self.message}"
 
     def with_source(self, source: str) -> Violation:

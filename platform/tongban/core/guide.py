@@ -201,8 +201,10 @@ def build_guide(
     tenant_name: str,
     department_name: str,
     department_names: Mapping[str, str] | None = None,
+    matter_names: Mapping[str, str] | None = None,
 ) -> Guide:
-    """The guide of ``implementation``; ``department_names`` (code → name) names flow steps."""
+    """The guide of ``implementation``. ``department_names`` (code → name) and
+    ``matter_names`` (basic code → name, for subflows) name the flow's steps."""
     spec = implementation.spec
     return Guide(
         name=spec.name,
@@ -221,7 +223,7 @@ def build_guide(
         legal_limit=days_label(spec.legal_days),
         promised_limit=days_label(spec.promised_days),
         case_type="即办件" if spec.instant else "承诺件",
-        stages=flow_stages(implementation.flow, department_names or {}),
+        stages=flow_stages(implementation.flow, department_names or {}, matter_names or {}),
         fees=tuple(_fee(f) for f in spec.fees),
         address=implementation.address or NOT_PROVIDED,
         hours=implementation.hours or NOT_PROVIDED,
@@ -278,13 +280,16 @@ def flow_graph(flow: Mapping[str, Any]) -> nx.DiGraph:
 
 
 def flow_stages(
-    flow: Mapping[str, Any], department_names: Mapping[str, str]
+    flow: Mapping[str, Any],
+    department_names: Mapping[str, str],
+    matter_names: Mapping[str, str] | None = None,
 ) -> tuple[GuideStage, ...]:
     """The human-facing steps of a flow, in order; parallel branches form one 并联 stage.
 
     A flow that is not a DAG (the designer refuses those) yields its steps in file order.
     """
     graph = flow_graph(flow)
+    names = _Names(department_names, matter_names or {})
     ordered = _ordered_nodes(graph)
     groups = _parallel_groups(graph)
     conditional = _conditional_nodes(graph)
@@ -298,7 +303,7 @@ def flow_stages(
             stages.append(
                 GuideStage(
                     len(stages) + 1,
-                    (_step(graph, node_id, department_names),),
+                    (_step(graph, node_id, names),),
                     conditional=node_id in conditional,
                 )
             )
@@ -314,7 +319,7 @@ def flow_stages(
         stages.append(
             GuideStage(
                 len(stages) + 1,
-                tuple(_step(graph, n, department_names) for n in members),
+                tuple(_step(graph, n, names) for n in members),
                 parallel=len(members) > 1,
                 conditional=all(n in conditional for n in members),
             )
@@ -365,7 +370,13 @@ def _conditional_nodes(graph: nx.DiGraph) -> set[str]:
     return result
 
 
-def _step(graph: nx.DiGraph, node_id: str, department_names: Mapping[str, str]) -> GuideStep:
+@dataclass(frozen=True)
+class _Names:
+    departments: Mapping[str, str]
+    matters: Mapping[str, str]
+
+
+def _step(graph: nx.DiGraph, node_id: str, names: _Names) -> GuideStep:
     node = graph.nodes[node_id]
     kind = node.get("kind")
     days = int(node.get("days", 0))
@@ -377,7 +388,7 @@ def _step(graph: nx.DiGraph, node_id: str, department_names: Mapping[str, str]) 
             node_id,
             str(node.get("name") or kind_label),
             kind_label,
-            department_names.get(department, department),
+            names.departments.get(department, department),
             days,
         )
     if kind == "escalate":
@@ -392,9 +403,8 @@ def _step(graph: nx.DiGraph, node_id: str, department_names: Mapping[str, str]) 
             node_id, str(node.get("name") or f"{system}办理"), "外部系统", system, days
         )
     matter = str(node.get("matter", ""))
-    return GuideStep(
-        node_id, str(node.get("name") or f"关联事项 {matter}"), "关联事项", matter, days
-    )
+    title = names.matters.get(matter) or f"关联事项 {matter}"
+    return GuideStep(node_id, str(node.get("name") or title), "关联事项", matter, days)
 
 
 # ---------------------------------------------------------------------------------------

@@ -224,6 +224,7 @@ def matter_detail(
             tenant_name=tenant.name,
             department_name=department_name,
             department_names=names,
+            matter_names={m.code: m.name for m in uow.matters.of_tenant(tenant.id)},
         )
     return MatterDetail(
         tenant=_summary(tenant),

@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from tongban.adapters.db.models import Matter, MatterVersion, Tenant
 from tongban.adapters.db.repositories import tenant_ref
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
@@ -28,7 +30,7 @@ from tongban.core.documents import (
     matter_to_doc,
     parse_matter_doc,
 )
-from tongban.core.errors import InvalidDefinition
+from tongban.core.errors import Conflict, InvalidDefinition
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 from tongban.services.definitions import content_hash
@@ -61,15 +63,20 @@ def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas)
         raise InvalidDefinition(problems, f"{directory}: {len(problems)} problem(s); nothing loaded")
     summary = LoadSummary()
     with db.platform(LOADER) as uow:
-        for loaded in snapshot.tenants:
-            upsert_tenant(uow, loaded.doc, loaded.parent_code)
-            summary.tenants += 1
-        for loaded in snapshot.tenants:
-            tenant = uow.tenants.get(loaded.doc.code)
-            for matter in loaded.matters:
-                assert matter.doc is not None  # a clean snapshot parsed every file
-                _publish_loaded(uow, tenant, matter.doc, summary)
-        uow.commit()
+        try:
+            for loaded in snapshot.tenants:
+                upsert_tenant(uow, loaded.doc, loaded.parent_code)
+                summary.tenants += 1
+            for loaded in snapshot.tenants:
+                tenant = uow.tenants.get(loaded.doc.code)
+                for matter in loaded.matters:
+                    assert matter.doc is not None  # a clean snapshot parsed every file
+                    _publish_loaded(uow, tenant, matter.doc, summary)
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict(
+                f"{directory}: nothing loaded; the tree conflicts with the database: {exc.orig}"
+            ) from None
     return summary
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from tongban.core.conformance import FlowContext, check_implementation, check_refinement
 from tongban.core.documents import MatterDoc, parse_matter_doc
 from tongban.core.errors import Violation
+from tongban.core.flows import validate_flow
 from tongban.core.forms import check_form_schema
 from tongban.core.matters import MatterSpec
 from tongban.core.tenancy import TenantRef
@@ -43,6 +44,14 @@ def standalone_violations(spec: MatterSpec) -> list[Violation]:
     return problems
 
 
+def raw_flow_violations(doc: object) -> list[Violation]:
+    """The flow's own problems, for a document too broken to parse: one run lists them all."""
+    flow = doc.get("flow") if isinstance(doc, Mapping) else None
+    if not isinstance(flow, Mapping):
+        return []
+    return [v.under("/flow") for v in validate_flow(flow)]
+
+
 def check_matter_document(
     doc: Mapping[str, Any], context: MatterContext, schemas: Schemas
 ) -> tuple[MatterDoc | None, list[Violation]]:
@@ -50,7 +59,7 @@ def check_matter_document(
         doc, tenant=context.tenant, departments=context.departments, schemas=schemas.meta
     )
     if parsed is None:
-        return None, sorted(problems)
+        return None, sorted(set(problems + raw_flow_violations(doc)))
     problems += [v.under("/form") for v in check_form_schema(parsed.spec.form, schemas.forms)]
     standard = context.parent_standard
     if parsed.kind == "standard":

@@ -18,10 +18,14 @@ from tongban.adapters.files.schemas import load_schema_dir
 from tongban.adapters.files.tree import LoadedMatter, LoadedTenant, TreeSnapshot, read_tree
 from tongban.core.errors import Violation
 from tongban.core.tenancy import ALLOWED_CHILD_LEVEL, division_code_problem
-from tongban.services.matter_checks import MatterContext, check_matter_document
+from tongban.services.matter_checks import (
+    MatterContext,
+    check_matter_document,
+    raw_flow_violations,
+)
 from tongban.services.schemas import Schemas
 
-Path_ = tuple[str, ...]  # tenant codes from the root down
+TenantPath = tuple[str, ...]  # tenant codes from the root down
 
 
 def validate_tree(
@@ -102,15 +106,16 @@ def _across_tenants(
 
 def _matter_violations(snapshot: TreeSnapshot, schemas: Schemas) -> Iterator[Violation]:
     by_path = {t.ref.path: t for t in snapshot.tenants}
-    files: dict[tuple[Path_, str, str], LoadedMatter] = {
+    files: dict[tuple[TenantPath, str, str], LoadedMatter] = {
         (t.ref.path, m.kind, m.code): m for t in snapshot.tenants for m in t.matters
     }
     for tenant in snapshot.tenants:
         implemented = frozenset(m.code for m in tenant.matters if m.kind == "implementation")
         lineage = [tenant.ref.path[:n] for n in range(len(tenant.ref.path), 0, -1)]
         for matter in tenant.matters:
-            if matter.doc is None:
-                continue  # its parse problems are in the snapshot already
+            if matter.doc is None:  # its parse problems are in the snapshot already
+                yield from (v.with_source(matter.path) for v in raw_flow_violations(matter.raw))
+                continue
             searched = lineage if matter.kind == "implementation" else lineage[1:]
             standard_file = next(
                 (

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -80,7 +80,7 @@ class TreeSnapshot:
     tenants: tuple[LoadedTenant, ...]  # parents before children
     violations: tuple[Violation, ...]  # every problem found reading single files
     # matter files of tenants whose tenant.yaml is broken: checked alone, never loaded
-    orphan_matters: tuple[LoadedMatter, ...] = field(default=())
+    orphan_matters: tuple[LoadedMatter, ...] = ()
 
     def nodes(self) -> list[TenantNode]:
         """The parsed tenants and matters, as ``write_tree`` (and a database load) take them."""

@@ -40,7 +40,7 @@ def serve(host: str, port: int, demo_dir: Path | None) -> None:
     if demo_dir is not None:
         from tongban.services.config_io import load_tree
 
-        summary = load_tree(platform.db, demo_dir)
+        summary = load_tree(platform.db, demo_dir, platform.schemas)
         click.echo(summary.describe())
     app = create_app(platform)
     picks: list[tuple[str, str, str]] = []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from tongban.core.flows.expr_nodes import ExpressionError, Scalar
 
@@ -26,8 +26,7 @@ _HINTS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: tokens are made by the thousand
     kind: str
     text: str  # the operator, keyword or name; the source text for literals
     column: int  # 1-based
@@ -60,31 +59,35 @@ def tokenize(source: str) -> list[Token]:
     tokens: list[Token] = []
     i, n = 0, len(source)
     while i < n:
-        char = source[i]
-        column = i + 1
-        if char.isspace():
-            i += 1
-        elif char.isdigit() and char.isascii():
-            i = _number(source, i, tokens)
-        elif char in "'\"":
-            i = _string(source, i, tokens)
-        elif char.isidentifier():
-            j = i + 1
-            while j < n and _is_name_char(source[j]):
-                j += 1
-            word = source[i:j]
-            tokens.append(Token(KEYWORD if word in KEYWORDS else NAME, word, column))
-            i = j
-        elif source[i : i + 2] in _TWO_CHAR_OPS:
-            tokens.append(Token(OP, source[i : i + 2], column))
-            i += 2
-        elif char in _ONE_CHAR_OPS:
-            tokens.append(Token(OP, char, column))
-            i += 1
-        else:
-            raise ExpressionError(f"unexpected character {char!r}{_hint(char)}", column)
+        i = _scan(source, i, tokens)
     tokens.append(Token(EOF, "", n + 1))
     return tokens
+
+
+def _scan(source: str, i: int, tokens: list[Token]) -> int:
+    """Scan the token (or whitespace) at ``i``; returns the position after it."""
+    char = source[i]
+    column = i + 1
+    if char.isspace():
+        return i + 1
+    if char.isdigit() and char.isascii():
+        return _number(source, i, tokens)
+    if char in "'\"":
+        return _string(source, i, tokens)
+    if char.isidentifier():
+        j = i + 1
+        while j < len(source) and _is_name_char(source[j]):
+            j += 1
+        word = source[i:j]
+        tokens.append(Token(KEYWORD if word in KEYWORDS else NAME, word, column))
+        return j
+    if source[i : i + 2] in _TWO_CHAR_OPS:
+        tokens.append(Token(OP, source[i : i + 2], column))
+        return i + 2
+    if char in _ONE_CHAR_OPS:
+        tokens.append(Token(OP, char, column))
+        return i + 1
+    raise ExpressionError(f"unexpected character {char!r}{_hint(char)}", column)
 
 
 def _number(source: str, start: int, tokens: list[Token]) -> int:

@@ -16,9 +16,10 @@ from tongban.core.flows.codes import (
     FLOW_START,
     FLOW_UNREACHABLE,
 )
-from tongban.core.flows.definition import FlowDef
+from tongban.core.flows.definition import NODE_KINDS, FlowDef
 
-BRANCHING_KINDS = frozenset({"parallel", "choice"})
+NON_BRANCHING_KINDS = frozenset(NODE_KINDS) - {"parallel", "choice", "end"}
+"""Kinds with at most one outgoing edge (an end's edges are FLOW_END; unknown kinds, shape)."""
 
 
 def _reach(sources: Iterable[str], neighbours: Mapping[str, Mapping[str, object]]) -> set[str]:
@@ -102,12 +103,12 @@ def fan_out_violations(flow: FlowDef) -> list[Violation]:
     violations = []
     for node in flow.nodes:
         out = flow.out_edges[node.id]
-        if len(out) > 1 and node.kind not in BRANCHING_KINDS and node.kind != "end":
+        if len(out) > 1 and node.kind in NON_BRANCHING_KINDS:
             targets = ", ".join(repr(edge.target) for edge in out)
             violations.append(
                 node.violation(
                     FLOW_BRANCH,
-                    f"{len(out)} outgoing edges (to {targets}) from a {node.kind or 'plain'} node; "
+                    f"{len(out)} outgoing edges (to {targets}) from a {node.kind} node; "
                     "branch with a choice or a parallel node",
                 )
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tongban.core.errors import Violation
 from tongban.core.flows.codes import FLOW_JOIN_MIN, FLOW_UNBALANCED
-from tongban.core.flows.definition import FlowDef, FlowNode
+from tongban.core.flows.definition import NODE_KINDS, FlowDef, FlowNode
 
 
 def parallel_violations(flow: FlowDef) -> list[Violation]:
@@ -60,6 +60,8 @@ def _joins_by_split(flow: FlowDef, violations: list[Violation]) -> dict[str, lis
             violations.append(
                 join.violation(FLOW_UNBALANCED, f"split {join.split!r} is not a node", "split")
             )
+        elif split.kind not in NODE_KINDS:
+            continue  # an unknown kind: reported by the meta-schema
         elif split.kind != "parallel":
             violations.append(
                 join.violation(

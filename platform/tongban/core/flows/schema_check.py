@@ -136,7 +136,9 @@ def _string_schema(schema: Mapping[str, Any]) -> Check | None:
     return check
 
 
-def _keyword(key: str, arg: Any, schema: Mapping[str, Any], build: Build, ref: Build) -> Check | None:
+def _keyword(
+    key: str, arg: Any, schema: Mapping[str, Any], build: Build, ref: Build
+) -> Check | None:
     if key in _ANNOTATIONS or key in ("then", "else"):
         return None  # annotation only, or handled with "if"
     if key == "$ref":
