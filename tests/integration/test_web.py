@@ -107,6 +107,8 @@ def test_a_county_clerk_browses_in_chinese(app: Flask) -> None:
     assert notice.mimetype == "text/plain"
     body = notice.get_data(as_text=True)
     assert body.startswith("一次性告知单") and "质量管理文件" in body
+    assert client.get("/users/userinfo/").status_code == 200
+    assert client.get("/users/list/").status_code == 403  # user admin is the platform admin's
 
 
 def test_catalog_pages_and_filters(app: Flask) -> None:

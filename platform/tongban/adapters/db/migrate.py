@@ -11,6 +11,11 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Flask-AppBuilder owns its ab_* security tables and creates them itself."""
+    return not (type_ == "table" and name is not None and name.startswith("ab_"))
+
+
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

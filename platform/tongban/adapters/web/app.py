@@ -76,6 +76,9 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
             TENANT_ROLE: [
                 [f"^{PERMISSION_VIEW}$", f"^can_{READ}$"],
                 [f"^({MENU_CATEGORY}|{MENU_TREE}|{MENU_CATALOG})$", "^menu_access$"],
+                # their own profile page and password change (FAB's navbar links to them)
+                ["^UserDBModelView$", "^can_userinfo$"],
+                ["^ResetMyPasswordView$", "^can_this_form_(get|post)$"],
             ]
         },
         FAB_API_SWAGGER_UI=False,

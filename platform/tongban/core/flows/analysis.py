@@ -37,7 +37,7 @@ def critical_path(flow: FlowDef) -> tuple[int, list[str]]:
     total = sum(by_id[node_id].days for node_id in path)
     # a node without edges is a path of its own (the weights only see edges)
     lonely = max(
-        (node for node in flow.nodes if flow.graph.degree(node.id) == 0),
+        (n for n in flow.nodes if not flow.successors[n.id] and not flow.predecessors[n.id]),
         key=lambda node: node.days,
         default=None,
     )
@@ -94,7 +94,7 @@ def _missing_steps(
     flow: FlowDef, order: tuple[str, ...], starts: list[str], steps: tuple[StepKind, ...]
 ) -> list[Violation]:
     by_id = flow.by_id
-    successors = flow.graph.succ
+    successors = flow.successors
     arriving: dict[str, set[int]] = {node_id: {0} for node_id in starts}
     parent: dict[tuple[str, int], str] = {}  # (node, progress on arrival) → predecessor
     for node_id in order:
@@ -154,7 +154,7 @@ def _too_many_steps(
     flow: FlowDef, order: tuple[str, ...], starts: list[str], limit: int
 ) -> list[Violation]:
     by_id = flow.by_id
-    successors = flow.graph.succ
+    successors = flow.successors
     most: dict[str, int] = dict.fromkeys(starts, 0)  # most task nodes on arrival
     parent: dict[str, str] = {}
     for node_id in order:

@@ -121,6 +121,15 @@ class FlowDef:
             into[edge.target].append(edge)
         return {node_id: tuple(edges) for node_id, edges in into.items()}
 
+    @cached_property
+    def successors(self) -> dict[str, tuple[str, ...]]:
+        """Successor ids per node id: plain tuples, cheaper to walk than networkx views."""
+        return {node_id: tuple(e.target for e in out) for node_id, out in self.out_edges.items()}
+
+    @cached_property
+    def predecessors(self) -> dict[str, tuple[str, ...]]:
+        return {node_id: tuple(e.source for e in into) for node_id, into in self.in_edges.items()}
+
     def of_kind(self, kind: str) -> list[FlowNode]:
         return [node for node in self.nodes if node.kind == kind]
 

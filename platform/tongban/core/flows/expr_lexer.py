@@ -59,7 +59,10 @@ def tokenize(source: str) -> list[Token]:
     tokens: list[Token] = []
     i, n = 0, len(source)
     while i < n:
-        i = _scan(source, i, tokens)
+        if source[i].isspace():
+            i += 1
+        else:
+            i = _scan(source, i, tokens)
     tokens.append(Token(EOF, "", n + 1))
     return tokens
 

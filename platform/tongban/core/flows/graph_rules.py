@@ -22,7 +22,7 @@ NON_BRANCHING_KINDS = frozenset(NODE_KINDS) - {"parallel", "choice", "end"}
 """Kinds with at most one outgoing edge (an end's edges are FLOW_END; unknown kinds, shape)."""
 
 
-def _reach(sources: Iterable[str], neighbours: Mapping[str, Mapping[str, object]]) -> set[str]:
+def _reach(sources: Iterable[str], neighbours: Mapping[str, Iterable[str]]) -> set[str]:
     seen = set(sources)
     stack = list(seen)
     while stack:
@@ -54,13 +54,12 @@ def start_end_violations(flow: FlowDef) -> list[Violation]:
 
 def reachability_violations(flow: FlowDef) -> list[Violation]:
     """An end reachable; every node on some start-to-end path."""
-    graph = flow.graph
     starts = [node.id for node in flow.of_kind("start")]
     ends = [node.id for node in flow.of_kind("end")]
     if not ends:
         return [Violation(FLOW_NO_END, "", "flow: has no end node")]
-    forward = _reach(starts, graph.succ) if starts else None
-    backward = _reach(ends, graph.pred)
+    forward = _reach(starts, flow.successors) if starts else None
+    backward = _reach(ends, flow.predecessors)
     violations: list[Violation] = []
     if forward is not None and not forward & set(ends):
         start = flow.node(starts[0])

@@ -76,7 +76,7 @@ def _joins_by_split(flow: FlowDef, violations: list[Violation]) -> dict[str, lis
 
 
 def _region_violations(flow: FlowDef, split: FlowNode, join: FlowNode) -> list[Violation]:
-    succ = flow.graph.succ
+    succ = flow.successors
     region: set[str] = set()
     reached_join = False
     escapes: list[str] = []

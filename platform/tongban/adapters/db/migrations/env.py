@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
+from tongban.adapters.db.migrate import include_name
 from tongban.adapters.db.models import Base
 
 config = context.config
 engine = config.attributes["engine"]
+
 
 with engine.connect() as connection:
     context.configure(
@@ -15,6 +17,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
