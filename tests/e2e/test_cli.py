@@ -37,11 +37,22 @@ def test_validate_the_demo_tree(tmp_path: Path) -> None:
 def test_validate_lists_every_problem_with_file_and_pointer(tmp_path: Path) -> None:
     tree = tmp_path / "tenants"
     shutil.copytree(DEMO, tree)
-    (tree / COUNTY / "tenant.yaml").write_text("code: '230123'\nname: [unclosed\n", encoding="utf-8")
+    (tree / COUNTY / "tenant.yaml").write_text(
+        "code: '230123'\nname: [unclosed\n", encoding="utf-8"
+    )
     impl = tree / "100000/230000/230100/230124/matters/000172111003.implementation.yaml"
     doc = yaml.safe_load(impl.read_text(encoding="utf-8"))
-    doc["flow"]["nodes"].append({"id": "orphan", "kind": "task", "step": "review", "name": "孤立",
-                                 "department": doc["department"], "role": "reviewer", "days": 0})
+    doc["flow"]["nodes"].append(
+        {
+            "id": "orphan",
+            "kind": "task",
+            "step": "review",
+            "name": "孤立",
+            "department": doc["department"],
+            "role": "reviewer",
+            "days": 0,
+        }
+    )
     doc["colour"] = "red"
     impl.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     done = tongban("validate", str(tree), var=tmp_path)
@@ -62,7 +73,9 @@ def test_load_export_conformance_round_trip(tmp_path: Path) -> None:
     again = tongban("load", str(DEMO), var=tmp_path)
     assert "32 unchanged" in again.stdout
     assert tongban("export", str(tmp_path / "out"), var=tmp_path).returncode == 0
-    exported = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.yaml")}
+    exported = {
+        p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.yaml")
+    }
     shipped = {p.relative_to(DEMO): p.read_bytes() for p in DEMO.rglob("*.yaml")}
     assert exported == shipped
     report = tongban("conformance", var=tmp_path)

@@ -95,12 +95,22 @@ def flow(days: tuple[int, int, int, int, int] = (0, 1, 5, 2, 1)) -> dict[str, An
     nodes: list[dict[str, Any]] = [{"id": "start", "kind": "start"}]
     for step, role, d in zip(steps, roles, days, strict=True):
         nodes.append(
-            {"id": step, "kind": "task", "step": step, "name": step, "department": "scjgj",
-             "role": role, "days": d}
+            {
+                "id": step,
+                "kind": "task",
+                "step": step,
+                "name": step,
+                "department": "scjgj",
+                "role": role,
+                "days": d,
+            }
         )
     nodes.append({"id": "end", "kind": "end"})
     ids = [n["id"] for n in nodes]
-    return {"nodes": nodes, "edges": [{"from": a, "to": b} for a, b in zip(ids, ids[1:])]}
+    return {
+        "nodes": nodes,
+        "edges": [{"from": a, "to": b} for a, b in zip(ids, ids[1:], strict=False)],
+    }
 
 
 def implementation(**changes: Any) -> dict[str, Any]:
@@ -127,5 +137,7 @@ def publish_matter(db: Database, schemas: Schemas, tenant_code: str, doc: dict[s
 
 TREE_PARENT = {code: parent for code, _, _, parent in TREE if parent}
 APPROVE = definitions.ReviewVerdicts(
-    definitions.Verdict(True, "真实"), definitions.Verdict(True, "合法"), definitions.Verdict(True, "合理")
+    definitions.Verdict(True, "真实"),
+    definitions.Verdict(True, "合法"),
+    definitions.Verdict(True, "合理"),
 )

@@ -78,14 +78,17 @@ def test_a_bad_tree_loads_nothing_and_names_every_problem(
     tenant_file = tree / COUNTY / "tenant.yaml"
     tenant_doc = yaml.safe_load(tenant_file.read_text(encoding="utf-8"))
     tenant_doc["departments"][0]["uscc"] = "11230123MB0000010A"  # bad check digit
-    tenant_file.write_text(yaml.safe_dump(tenant_doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tenant_file.write_text(
+        yaml.safe_dump(tenant_doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     with pytest.raises(InvalidDefinition) as refused:
         load_tree(db, tree, schemas)
     where = {(v.source, v.code) for v in refused.value.violations}
     assert (f"{COUNTY}/matters/000172111003.implementation.yaml", "FLOW_CYCLE") in where
-    assert any(s == f"{COUNTY}/tenant.yaml" and "uscc" in p for s, p in (
-        (v.source, v.pointer) for v in refused.value.violations
-    ))
+    assert any(
+        s == f"{COUNTY}/tenant.yaml" and "uscc" in p
+        for s, p in ((v.source, v.pointer) for v in refused.value.violations)
+    )
     assert _counts(db) == (0, 0, 0)
 
 
@@ -109,7 +112,9 @@ def test_a_conflict_only_the_database_sees_rolls_back_the_whole_load(
     tenant_doc = yaml.safe_load(tenant_file.read_text(encoding="utf-8"))
     extra = DepartmentDoc("newdep", "新设机构", taken)  # … and a clash later
     tenant_doc["departments"].append({"code": extra.code, "name": extra.name, "uscc": extra.uscc})
-    tenant_file.write_text(yaml.safe_dump(tenant_doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tenant_file.write_text(
+        yaml.safe_dump(tenant_doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     with pytest.raises(Conflict, match="nothing loaded"):
         load_tree(db, tree, schemas)
     assert _counts(db) == before

@@ -33,9 +33,14 @@ def test_standard_goes_through_review_and_publishes(tree: Database, schemas: Sch
         draft = definitions.save_draft(uow, admin("230000"), standard(), schemas)
     assert (draft.version, draft.status, draft.violations) == (1, "draft", ())
     with tree.for_tenant("230000") as uow:
-        assert definitions.submit(uow, admin("230000"), "standard", MATTER_CODE, schemas).status == "submitted"
+        assert (
+            definitions.submit(uow, admin("230000"), "standard", MATTER_CODE, schemas).status
+            == "submitted"
+        )
     with tree.for_tenant("100000") as uow:
-        reviewed = definitions.review(uow, admin("100000"), "230000", "standard", MATTER_CODE, APPROVE)
+        reviewed = definitions.review(
+            uow, admin("100000"), "230000", "standard", MATTER_CODE, APPROVE
+        )
     assert reviewed.status == "reviewed"
     with tree.for_tenant("230000") as uow:
         published = definitions.publish(uow, admin("230000"), "standard", MATTER_CODE, schemas)
@@ -93,7 +98,9 @@ def test_review_with_a_failed_verdict_returns_the_draft(tree: Database, schemas:
         definitions.save_draft(uow, admin("230123"), implementation(), schemas)
     verdicts = ReviewVerdicts(Verdict(True), Verdict(True), Verdict(False, "承诺时限过长"))
     with tree.for_tenant("230100") as uow:
-        returned = definitions.review(uow, admin("230100"), "230123", "implementation", MATTER_CODE, verdicts)
+        returned = definitions.review(
+            uow, admin("230100"), "230123", "implementation", MATTER_CODE, verdicts
+        )
     assert returned.status == "returned"
     with tree.for_tenant("230123") as uow, pytest.raises(InvalidState):
         definitions.publish(uow, admin("230123"), "implementation", MATTER_CODE, schemas)
@@ -115,17 +122,24 @@ def test_only_the_direct_parent_reviews(tree: Database, schemas: Schemas) -> Non
     with tree.for_tenant("100000") as uow, pytest.raises(Forbidden):
         definitions.review(uow, admin("100000"), "230100", "implementation", MATTER_CODE, APPROVE)
     with tree.for_tenant("230000") as uow:
-        assert definitions.review(
-            uow, admin("230000"), "230100", "implementation", MATTER_CODE, APPROVE
-        ).status == "reviewed"
+        assert (
+            definitions.review(
+                uow, admin("230000"), "230100", "implementation", MATTER_CODE, APPROVE
+            ).status
+            == "reviewed"
+        )
 
 
-def test_actor_must_be_an_admin_of_the_unit_of_works_tenant(tree: Database, schemas: Schemas) -> None:
+def test_actor_must_be_an_admin_of_the_unit_of_works_tenant(
+    tree: Database, schemas: Schemas
+) -> None:
     with tree.for_tenant("230123") as uow, pytest.raises(Forbidden):
         definitions.save_draft(uow, admin("230124"), implementation(), schemas)
 
 
-def test_conformance_report_and_impact_of_a_standard_change(tree: Database, schemas: Schemas) -> None:
+def test_conformance_report_and_impact_of_a_standard_change(
+    tree: Database, schemas: Schemas
+) -> None:
     publish_matter(tree, schemas, "230000", standard())
     publish_matter(tree, schemas, "230123", implementation())
     publish_matter(
@@ -143,4 +157,7 @@ def test_conformance_report_and_impact_of_a_standard_change(tree: Database, sche
     ]
     # asking changed nothing
     with tree.for_tenant("230000") as uow:
-        assert definitions.document(uow, "230000", "standard", MATTER_CODE)["time_limits"]["promised"] == 15
+        assert (
+            definitions.document(uow, "230000", "standard", MATTER_CODE)["time_limits"]["promised"]
+            == 15
+        )

@@ -12,7 +12,15 @@ from tongban.services import definitions, tenants
 from tongban.services.conformance_report import conformance_report
 from tongban.services.schemas import Schemas
 
-from .factories import APPROVE, MATTER_CODE, admin, implementation, publish_matter, seed_tree, standard
+from .factories import (
+    APPROVE,
+    MATTER_CODE,
+    admin,
+    implementation,
+    publish_matter,
+    seed_tree,
+    standard,
+)
 
 
 @pytest.fixture

@@ -12,15 +12,18 @@ FORBIDDEN = ("flask", "flask_appbuilder", "sqlalchemy", "celery", "graphene", "a
 
 
 def _modules_loaded_by(statement: str) -> set[str]:
-    code = f"import sys, json; sys.path.insert(0, {str(PLATFORM)!r}); {statement}; " \
+    code = (
+        f"import sys, json; sys.path.insert(0, {str(PLATFORM)!r}); {statement}; "
         "print(json.dumps(sorted(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return set(json.loads(out.stdout))
 
 
 def test_core_imports_no_framework() -> None:
     core = sorted(
-        "tongban.core." + p.relative_to(PLATFORM / "tongban" / "core").with_suffix("").as_posix().replace("/", ".")
+        "tongban.core."
+        + p.relative_to(PLATFORM / "tongban" / "core").with_suffix("").as_posix().replace("/", ".")
         for p in (PLATFORM / "tongban" / "core").rglob("*.py")
         if p.name != "__init__.py"
     )
@@ -36,5 +39,11 @@ def test_platform_folder_has_no_init() -> None:
 def test_services_do_not_import_web_or_tasks() -> None:
     for path in (PLATFORM / "tongban" / "services").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        for banned in ("flask", "celery", "graphene", "tongban.adapters.web", "tongban.adapters.graphql"):
+        for banned in (
+            "flask",
+            "celery",
+            "graphene",
+            "tongban.adapters.web",
+            "tongban.adapters.graphql",
+        ):
             assert f"import {banned}" not in text and f"from {banned}" not in text, (path, banned)

@@ -22,8 +22,13 @@ def test_each_kind_of_bad_credit_code_is_named() -> None:
     assert "校验位错误" in (uscc_problem("12441500196720244A") or "")
 
 
-@given(st.text(alphabet="0123456789", min_size=6, max_size=6), st.text(alphabet=string.digits + "ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8))
-def test_made_codes_are_valid_and_any_single_change_of_the_check_char_is_caught(region: str, org: str) -> None:
+@given(
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=string.digits + "ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8),
+)
+def test_made_codes_are_valid_and_any_single_change_of_the_check_char_is_caught(
+    region: str, org: str
+) -> None:
     code = make_uscc("11" + region, org)
     assert uscc_problem(code) is None
     wrong = "0" if code[-1] != "0" else "1"

@@ -35,7 +35,9 @@ def test_codes_that_agree_with_the_tree(code: str, level: Level, parent: str | N
         ("230123000", Level.TOWNSHIP, "230123", "000"),
     ],
 )
-def test_codes_that_contradict_the_tree(code: str, level: Level, parent: str | None, fragment: str) -> None:
+def test_codes_that_contradict_the_tree(
+    code: str, level: Level, parent: str | None, fragment: str
+) -> None:
     problem = division_code_problem(code, level, parent)
     assert problem is not None and fragment in problem
 

@@ -14,15 +14,15 @@ memoised by flow content and arguments, since many implementations share a flow.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from tongban.core.errors import Violation
 from tongban.core.flows import validate_flow
 from tongban.core.forms import escape_token
-from tongban.core.matters import INSTANT, Implementation, MatterSpec, Procedure
+from tongban.core.matters import INSTANT, Fee, Implementation, Material, MatterSpec, Procedure
 from tongban.core.tenancy import Level
 
 
@@ -232,19 +232,34 @@ def _check_procedure(parent: Procedure, child: Procedure, out: list[Violation]) 
         )
 
 
-def _check_materials(parent: MatterSpec, child: MatterSpec, out: list[Violation]) -> None:
-    standard = {}
-    for material in parent.materials:
-        standard.setdefault(material.code, material)
+_Coded = TypeVar("_Coded", Material, Fee)
+
+
+def _pair_by_code(
+    parents: Sequence[_Coded],
+    children: Sequence[_Coded],
+    section: str,
+    what: tuple[str, str],
+    codes: tuple[Code, Code],
+    out: list[Violation],
+) -> Iterator[tuple[str, _Coded, _Coded]]:
+    """Match a child's items (materials, fees) to the parent's by code. Reports duplicate
+    codes and items the parent does not have; yields ``(pointer, mine, theirs)`` for the rest.
+    ``what`` is the item's (Chinese, English) name, ``codes`` its (duplicate, added) codes."""
+    cn, en = what
+    duplicate, added = codes
+    standard: dict[str, _Coded] = {}
+    for item in parents:
+        standard.setdefault(item.code, item)
     seen: set[str] = set()
-    for index, mine in enumerate(child.materials):
-        at = f"/materials/{index}"
+    for index, mine in enumerate(children):
+        at = f"/{section}/{index}"
         if mine.code in seen:
             _v(
                 out,
-                Code.MATERIAL_DUPLICATE,
+                duplicate,
                 at + "/code",
-                f"材料编码 {mine.code} 重复 (material code {mine.code} appears twice)",
+                f"{cn}编码 {mine.code} 重复 ({en} code {mine.code} appears twice)",
             )
             continue
         seen.add(mine.code)
@@ -252,14 +267,24 @@ def _check_materials(parent: MatterSpec, child: MatterSpec, out: list[Violation]
         if theirs is None:
             _v(
                 out,
-                Code.MATERIAL_ADDED,
+                added,
                 at,
-                f"材料 {mine.name}（{mine.code}）不在上级标准中 "
-                f"({mine.name} is not in the parent standard)",
+                f"{cn} {mine.name}（{mine.code}）不在上级标准中 "
+                f"({en} {mine.name} is not in the parent standard)",
             )
-            continue
-        if theirs is mine or theirs == mine:
-            continue
+        elif theirs is not mine and theirs != mine:
+            yield at, mine, theirs
+
+
+def _check_materials(parent: MatterSpec, child: MatterSpec, out: list[Violation]) -> None:
+    for at, mine, theirs in _pair_by_code(
+        parent.materials,
+        child.materials,
+        "materials",
+        ("材料", "material"),
+        (Code.MATERIAL_DUPLICATE, Code.MATERIAL_ADDED),
+        out,
+    ):
         what = f"{theirs.name}（{theirs.code}）"
         if mine.name != theirs.name:
             _v(
@@ -340,45 +365,29 @@ def _check_materials(parent: MatterSpec, child: MatterSpec, out: list[Violation]
                 f"上级已免提交材料 {what}，不得再要求申请人提交 ({theirs.name} is waived by the "
                 f"parent standard and may not be demanded again)",
             )
-    if not seen.issuperset(standard):
-        for theirs in standard.values():
-            if theirs.code not in seen:
-                _v(
-                    out,
-                    Code.MATERIAL_MISSING,
-                    "/materials",
-                    f"缺少上级标准材料 {theirs.name}（{theirs.code}）；免提交材料也须保留并标注 "
-                    f"waived (material {theirs.name} of the parent standard is missing; keep "
-                    f"it, marked waived if waivable)",
-                )
+    kept = {m.code for m in child.materials}
+    for theirs in parent.materials:
+        if theirs.code not in kept:
+            _v(
+                out,
+                Code.MATERIAL_MISSING,
+                "/materials",
+                f"缺少上级标准材料 {theirs.name}（{theirs.code}）；免提交材料也须保留并标注 "
+                f"waived (material {theirs.name} of the parent standard is missing; keep "
+                f"it, marked waived if waivable)",
+            )
 
 
 def _check_fees(parent: MatterSpec, child: MatterSpec, out: list[Violation]) -> None:
-    standard = {}
-    for fee in parent.fees:
-        standard.setdefault(fee.code, fee)
-    seen: set[str] = set()
-    for index, mine in enumerate(child.fees):
-        at = f"/fees/{index}"
-        if mine.code in seen:
-            _v(
-                out,
-                Code.FEE_DUPLICATE,
-                at + "/code",
-                f"收费编码 {mine.code} 重复 (fee code {mine.code} appears twice)",
-            )
-            continue
-        seen.add(mine.code)
-        theirs = standard.get(mine.code)
-        if theirs is None:
-            _v(
-                out,
-                Code.FEE_ADDED,
-                at,
-                f"收费项目 {mine.name}（{mine.code}）不在上级标准中 "
-                f"(fee {mine.name} is not in the parent standard)",
-            )
-        elif mine.amount_fen > theirs.amount_fen:
+    for at, mine, theirs in _pair_by_code(
+        parent.fees,
+        child.fees,
+        "fees",
+        ("收费项目", "fee"),
+        (Code.FEE_DUPLICATE, Code.FEE_ADDED),
+        out,
+    ):
+        if mine.amount_fen > theirs.amount_fen:
             _v(
                 out,
                 Code.FEE_RAISED,

@@ -38,8 +38,7 @@ class Level(IntEnum):
             return cls[value.upper()]
         except KeyError:
             raise ValueError(
-                f"unknown level {value!r}; expected one of "
-                + ", ".join(level.key for level in cls)
+                f"unknown level {value!r}; expected one of " + ", ".join(level.key for level in cls)
             ) from None
 
 

@@ -60,7 +60,9 @@ def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas)
     snapshot = read_tree(Path(directory), schemas=schemas.meta)
     problems = validate_snapshot(snapshot, schemas)
     if problems:
-        raise InvalidDefinition(problems, f"{directory}: {len(problems)} problem(s); nothing loaded")
+        raise InvalidDefinition(
+            problems, f"{directory}: {len(problems)} problem(s); nothing loaded"
+        )
     summary = LoadSummary()
     with db.platform(LOADER) as uow:
         try:
@@ -80,13 +82,17 @@ def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas)
     return summary
 
 
-def _publish_loaded(uow: UnitOfWork, tenant: Tenant, parsed: MatterDoc, summary: LoadSummary) -> None:
+def _publish_loaded(
+    uow: UnitOfWork, tenant: Tenant, parsed: MatterDoc, summary: LoadSummary
+) -> None:
     document = matter_to_doc(parsed)
     digest = content_hash(document)
     label = f"{tenant.code}/{parsed.kind}/{parsed.code}"
     matter = uow.matters.find(tenant.id, parsed.kind, parsed.code)
     if matter is None:
-        matter = Matter(tenant_id=tenant.id, kind=parsed.kind, code=parsed.code, name=parsed.spec.name)
+        matter = Matter(
+            tenant_id=tenant.id, kind=parsed.kind, code=parsed.code, name=parsed.spec.name
+        )
         uow.session.add(matter)
         uow.session.flush()
         summary.matters_new.append(label)

@@ -40,9 +40,7 @@ def _subtree(uow: UnitOfWork, root_code: str | None) -> list[Tenant]:
             return list(uow.tenants.all())
         root_code = uow.tenant.code
     root = uow.tenants.get(root_code)
-    if uow.tenant is not None and not root.path.startswith(
-        uow.tenants.get(uow.tenant.code).path
-    ):
+    if uow.tenant is not None and not root.path.startswith(uow.tenants.get(uow.tenant.code).path):
         # a tenant reports on itself and its descendants only; siblings look absent
         raise NotFound("tenant", root_code)
     return list(uow.tenants.subtree(root))

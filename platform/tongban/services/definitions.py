@@ -72,7 +72,10 @@ def content_hash(document: Mapping[str, Any]) -> str:
 
 
 def _info(
-    tenant: Tenant, matter: Matter, row: MatterVersion, problems: tuple[Violation, ...] | list[Violation] = ()
+    tenant: Tenant,
+    matter: Matter,
+    row: MatterVersion,
+    problems: tuple[Violation, ...] | list[Violation] = (),
 ) -> VersionInfo:
     return VersionInfo(
         tenant.code,
@@ -141,7 +144,9 @@ def save_draft(
     return _info(tenant, matter, row, problems)
 
 
-def start_draft(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schemas) -> VersionInfo:
+def start_draft(
+    uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schemas
+) -> VersionInfo:
     """A new draft that starts as a copy of the last published version."""
     tenant = _own_tenant(uow, actor)
     matter = uow.matters.get(tenant.id, kind, code)
@@ -261,7 +266,9 @@ def document(
     return uow.matters.version(matter, number).document
 
 
-def _latest_in(uow: UnitOfWork, matter: Matter, statuses: tuple[str, ...], action: str) -> MatterVersion:
+def _latest_in(
+    uow: UnitOfWork, matter: Matter, statuses: tuple[str, ...], action: str
+) -> MatterVersion:
     latest = uow.matters.latest_version(matter)
     if latest is None or latest.status not in statuses:
         state = "no version" if latest is None else f"v{latest.version} is {latest.status}"
@@ -276,7 +283,9 @@ def _identity(document: Mapping[str, Any]) -> tuple[str, str]:
     code = document.get("code")
     problems = []
     if kind not in KINDS:
-        problems.append(Violation("MATTER_KIND", "/kind", f"kind must be one of {', '.join(KINDS)}"))
+        problems.append(
+            Violation("MATTER_KIND", "/kind", f"kind must be one of {', '.join(KINDS)}")
+        )
     if not isinstance(code, str) or not code:
         problems.append(Violation("MATTER_CODE", "/code", "code (基本编码) is required"))
     if problems:

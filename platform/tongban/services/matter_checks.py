@@ -11,7 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tongban.core.conformance import FlowContext, check_implementation, check_refinement
+from tongban.core.conformance import (
+    FlowContext,
+    check_implementation,
+    check_refinement,
+    check_standard,
+)
 from tongban.core.documents import MatterDoc, parse_matter_doc
 from tongban.core.errors import Violation
 from tongban.core.flows import validate_flow
@@ -28,20 +33,6 @@ class MatterContext:
     parent_standard: MatterSpec | None  # effective standard above (or at, for implementations)
     known_matters: frozenset[str] = frozenset()  # codes this tenant implements (subflows)
     receiver_published: bool | None = None  # escalation target implemented above
-
-
-def standalone_violations(spec: MatterSpec) -> list[Violation]:
-    """Checks of a top-level standard that has no parent to be compared with."""
-    problems = []
-    if spec.promised_days > spec.legal_days:
-        problems.append(
-            Violation(
-                "PROMISED_EXCEEDS_LEGAL",
-                "/time_limits/promised",
-                f"承诺时限 {spec.promised_days} 超过法定时限 {spec.legal_days}",
-            )
-        )
-    return problems
 
 
 def raw_flow_violations(doc: object) -> list[Violation]:
@@ -64,7 +55,7 @@ def check_matter_document(
     standard = context.parent_standard
     if parsed.kind == "standard":
         if standard is None:
-            problems += standalone_violations(parsed.spec)
+            problems += check_standard(parsed.spec)
         else:
             problems += check_refinement(standard, parsed.spec)
     elif standard is None:

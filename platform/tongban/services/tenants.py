@@ -24,7 +24,11 @@ def upsert_tenant(uow: UnitOfWork, doc: TenantDoc, parent_code: str | None) -> T
     """Create or update one tenant with its departments, users and calendar (platform scope)."""
     parent = uow.tenants.get(parent_code) if parent_code else None
     problem = division_code_problem(doc.code, doc.level, parent_code)
-    if problem is None and parent is not None and doc.level not in ALLOWED_CHILD_LEVEL[Level(parent.level)]:
+    if (
+        problem is None
+        and parent is not None
+        and doc.level not in ALLOWED_CHILD_LEVEL[Level(parent.level)]
+    ):
         problem = f"a {doc.level.key} cannot be under a {Level(parent.level).key}"
     if problem:
         raise InvalidDefinition([Violation("TENANT_CODE", "/code", problem)])
@@ -83,7 +87,9 @@ def _sync_calendar(uow: UnitOfWork, tenant: Tenant, doc: TenantDoc) -> None:
     uow.session.flush()
     for kind, days in (("holiday", doc.holidays), ("workday", doc.workdays)):
         for day in days:
-            uow.session.add(CalendarDay(tenant_id=tenant.id, day=day.date, kind=kind, name=day.name))
+            uow.session.add(
+                CalendarDay(tenant_id=tenant.id, day=day.date, kind=kind, name=day.name)
+            )
     uow.session.flush()
 
 
