@@ -41,6 +41,9 @@ def seed_tree(db: Database) -> None:
                 users=(
                     UserDoc(f"{code}_admin", f"{name}管理员", (Role.ADMIN,)),
                     UserDoc(f"{code}_clerk", f"{name}窗口", (Role.CLERK,), "scjgj"),
+                    UserDoc(
+                        f"{code}_officer", f"{name}审批", (Role.REVIEWER, Role.APPROVER), "scjgj"
+                    ),
                 ),
             )
             tenants.upsert_tenant(uow, doc, parent)

@@ -161,3 +161,16 @@ def test_conformance_report_and_impact_of_a_standard_change(
             definitions.document(uow, "230000", "standard", MATTER_CODE)["time_limits"]["promised"]
             == 15
         )
+
+
+def test_a_step_nobody_can_work_on_is_reported(tree: Database, schemas: Schemas) -> None:
+    publish_matter(tree, schemas, "230000", standard())
+    with tree.platform("test") as uow:  # the county's only approver gives up that role
+        officer = uow.departments.user("230123_officer")
+        assert officer is not None
+        officer.roles = "reviewer"
+        uow.commit()
+    with tree.for_tenant("230123") as uow:
+        draft = definitions.save_draft(uow, admin("230123"), implementation(), schemas)
+    unstaffed = [(v.code, v.pointer) for v in draft.violations]
+    assert unstaffed == [("FLOW_ASSIGNEE_UNSTAFFED", "/flow/nodes/4")]  # decide: approver

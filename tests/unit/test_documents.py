@@ -97,6 +97,12 @@ def tenant_doc(
                 "roles": ["clerk"],
                 "department": "zwfw",
             },
+            {
+                "username": f"officer_{code}",
+                "name": f"{name}审批",
+                "roles": ["clerk", "reviewer", "approver"],
+                "department": "scjgj",
+            },
         ]
     if users:
         doc["users"] = users
@@ -368,7 +374,7 @@ def test_duplicates_within_a_tenant(schemas: MetaSchemas) -> None:
     assert codes_at(violations) == {
         ("DEPARTMENT_DUPLICATE_CODE", "/departments/2/code"),
         ("DEPARTMENT_DUPLICATE_USCC", "/departments/2/uscc"),
-        ("USER_DUPLICATE_USERNAME", "/users/2/username"),
+        ("USER_DUPLICATE_USERNAME", "/users/3/username"),
     }
     assert all("first at /" in v.message for v in violations)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from tests.unit.test_documents import (
     MATTER_CODE,
     department,
@@ -487,3 +488,15 @@ def test_demo_tree_validates_clean_and_is_canonical() -> None:
     assert set(files) == owned_files(demo)
     for name, text in files.items():
         assert (demo / name).read_text(encoding="utf-8") == text, f"{name} is not canonical"
+
+
+def test_a_task_whose_role_nobody_holds_is_reported(tmp_path: Path) -> None:
+    tree = tmp_path / "tenants"
+    shutil.copytree(ROOT / "tenants", tree)
+    county = tree / "100000/230000/230100/230124/tenant.yaml"
+    doc = yaml.safe_load(county.read_text(encoding="utf-8"))
+    doc["users"] = [u for u in doc["users"] if "approver" not in u.get("roles", [])]
+    county.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    problems = [v for v in validate_tree(tree) if v.code == "FLOW_ASSIGNEE_UNSTAFFED"]
+    assert problems and all("230124/matters/" in v.source for v in problems)
+    assert all(v.pointer.startswith("/flow/nodes/") and "approver" in v.message for v in problems)

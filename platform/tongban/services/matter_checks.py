@@ -33,6 +33,29 @@ class MatterContext:
     parent_standard: MatterSpec | None  # effective standard above (or at, for implementations)
     known_matters: frozenset[str] = frozenset()  # codes this tenant implements (subflows)
     receiver_published: bool | None = None  # escalation target implemented above
+    staffed: frozenset[tuple[str, str]] | None = None  # (department, role) someone holds
+
+
+def unstaffed_tasks(flow: Mapping[str, Any], context: MatterContext) -> list[Violation]:
+    """Task nodes whose department exists but where no user holds the node's role: a case
+    reaching such a step could never be worked on."""
+    if context.staffed is None:
+        return []
+    problems = []
+    for index, node in enumerate(flow.get("nodes") or ()):
+        if not isinstance(node, Mapping) or node.get("kind") != "task":
+            continue
+        department, role = node.get("department"), node.get("role")
+        if department in context.departments and (department, role) not in context.staffed:
+            problems.append(
+                Violation(
+                    "FLOW_ASSIGNEE_UNSTAFFED",
+                    f"/flow/nodes/{index}",
+                    f"node {node.get('id')!r}: 部门 {department} 没有 {role} 角色的用户 "
+                    f"(no user of department {department} holds role {role})",
+                )
+            )
+    return problems
 
 
 def raw_flow_violations(doc: object) -> list[Violation]:
@@ -76,4 +99,5 @@ def check_matter_document(
             ),
             receiving_implementation_published=context.receiver_published,
         )
+        problems += unstaffed_tasks(parsed.implementation.flow, context)
     return parsed, sorted(set(problems))

@@ -106,4 +106,14 @@ class Resolver:
             parent_standard=standard,
             known_matters=frozenset(implemented | {code}),
             receiver_published=receiver,
+            staffed=self.staffed(tenant),
+        )
+
+    def staffed(self, tenant: Tenant) -> frozenset[tuple[str, str]]:
+        codes = {d.id: d.code for d in self._uow.departments.of_tenant(tenant.id)}
+        return frozenset(
+            (codes[user.department_id], role)
+            for user in self._uow.departments.users_of_tenant(tenant.id)
+            if user.department_id in codes
+            for role in user.roles.split(",")
         )

@@ -145,6 +145,12 @@ def _matter_violations(snapshot: TreeSnapshot, schemas: Schemas) -> Iterator[Vio
                 parent_standard=standard,
                 known_matters=implemented,
                 receiver_published=receiver,
+                staffed=frozenset(
+                    (user.department, role.value)
+                    for user in tenant.doc.users
+                    if user.department
+                    for role in user.roles
+                ),
             )
             _, problems = check_matter_document(matter.raw, context, schemas)
             yield from (v.with_source(matter.path) for v in problems)
