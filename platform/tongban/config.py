@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 DEV_SECRET_KEY = "tongban-development-secret-key-change-me-0123456789"
+
+
+def development_seal_key(secret_key: str) -> str:
+    """Development only: a seal key derived from the secret key (64 hex; docs/seals.md)."""
+    label = b"tongban development seal key - not for production"
+    return hmac.new(secret_key.encode("utf-8"), label, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,7 @@ class Settings:
     env: str
     var_dir: Path
     form_schemas_dir: Path | None
+    seal_key: str = ""  # TONGBAN_SEAL_KEY: encrypts seal private keys at rest; "" = not set
 
     @property
     def production(self) -> bool:
@@ -32,6 +41,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         if mode == "production":
             raise RuntimeError("TONGBAN_SECRET_KEY must be set when TONGBAN_ENV=production")
         secret = DEV_SECRET_KEY
+    seal_key = env.get("TONGBAN_SEAL_KEY", "")
+    if not seal_key:
+        if mode == "production":
+            raise RuntimeError("TONGBAN_SEAL_KEY must be set when TONGBAN_ENV=production")
+        seal_key = development_seal_key(secret)
     schemas = env.get("TONGBAN_FORM_SCHEMAS")
     return Settings(
         database_url=env.get("TONGBAN_DATABASE_URL", f"sqlite:///{var_dir / 'tongban.db'}"),
@@ -40,4 +54,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         env=mode,
         var_dir=var_dir,
         form_schemas_dir=Path(schemas) if schemas else None,
+        seal_key=seal_key,
     )

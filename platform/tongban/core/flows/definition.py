@@ -42,6 +42,10 @@ NODE_KINDS: tuple[str, ...] = (
 )
 """Every node kind, in the order the meta-schema lists them."""
 
+JOIN_ON_DENY: tuple[str, ...] = ("deny", "continue")
+"""What a denial inside a split's region does to its join (``on_deny``; default ``deny``):
+fire at once, cancelling the other branches, or count as one branch arriving."""
+
 
 @dataclass(frozen=True)
 class FlowNode:
@@ -57,6 +61,7 @@ class FlowNode:
     role: str | None = None  # task
     split: str | None = None  # join: id of its parallel split
     min: int | None = None  # join: n of m (None: all branches)
+    on_deny: str | None = None  # join: "deny" (None: the default) or "continue", see JOIN_ON_DENY
     to: Level | None = None  # escalate
     matter: str | None = None  # subflow: basic code
     system: str | None = None  # external
@@ -268,6 +273,7 @@ _NODE_ATTRS: dict[str, Any] = {
     "role": _text,
     "split": _text,
     "min": _count,
+    "on_deny": _lookup({value: value for value in JOIN_ON_DENY}),
     "to": _lookup({level.key: level for level in Level}),
     "matter": _text,
     "system": _text,

@@ -1,0 +1,1 @@
+"""The case engine's use cases: each command is one transaction that applies fully or not at all."""

@@ -1,0 +1,221 @@
+"""收件 · 受理: submission, acceptance, rejection at acceptance, deemed acceptance (第32条)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tongban.adapters.db.case_models import Case
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.clock import CaseClock, deemed_acceptance_due
+from tongban.core.cases.engine import Outcome, start
+from tongban.core.errors import InvalidDefinition, InvalidState, Violation
+from tongban.core.forms import validate_form_data
+from tongban.core.matters import MatterSpec
+from tongban.services.actors import Actor
+from tongban.services.cases import runtime
+from tongban.services.cases.definitions import published_implementation
+from tongban.services.cases.links import answer_linked
+from tongban.services.cases.numbering import next_case_number
+from tongban.services.cases.runtime import CaseContext, CaseEnv
+from tongban.services.cases.time import local_date
+from tongban.services.cases.views import CaseView, case_view
+
+
+@dataclass(frozen=True)
+class Application:
+    matter_code: str
+    applicant_name: str
+    applicant_id: str  # 证件号码
+    form_data: Mapping[str, Any]
+    materials: Sequence[str]  # codes of the materials handed in
+    idempotency_key: str | None = None
+    commitment: bool = False  # 告知承诺制: the applicant's written commitment
+
+
+def submit_application(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, application: Application
+) -> CaseView:
+    """SubmitApplication: one case per idempotency key, even when submitted concurrently."""
+    assert uow.tenant is not None
+    tenant = uow.tenants.get(uow.tenant.code)
+    if application.idempotency_key:
+        existing = _by_key(uow, tenant.id, application.idempotency_key)
+        if existing is not None:
+            return case_view(uow, existing)
+    matter, pinned = published_implementation(uow, env.schemas, tenant, application.matter_code)
+    problems = check_application(env, pinned.doc.spec, application)
+    if problems:
+        raise InvalidDefinition(problems, "申请材料或表单有误 (the application has problems)")
+    now = env.clock()
+    case = Case(
+        tenant_id=tenant.id,
+        number=next_case_number(uow, pinned.implementation_code, local_date(now)),
+        matter_id=matter.id,
+        matter_version=pinned.version,
+        matter_code=pinned.doc.spec.code,
+        matter_name=pinned.doc.spec.name,
+        implementation_code=pinned.implementation_code,
+        department=pinned.doc.department or "",
+        status="received",
+        applicant_name=application.applicant_name,
+        applicant_id=application.applicant_id,
+        form_data=dict(application.form_data),
+        materials=sorted(set(application.materials)),
+        flow_state={},
+        pauses=[],
+        idempotency_key=application.idempotency_key,
+        received_at=now,
+        promised_days=pinned.doc.spec.promised_days,
+        notify_and_commit=pinned.doc.spec.notify_and_commit,
+    )
+    uow.session.add(case)
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        uow.rollback()
+        if application.idempotency_key:
+            existing = _by_key(uow, tenant.id, application.idempotency_key)
+            if existing is not None:
+                return case_view(uow, existing)
+        raise
+    ctx = CaseContext(uow, env, case, tenant, pinned, now, actor)
+    ctx.record(
+        "CaseSubmitted",
+        {
+            "matter": case.matter_code,
+            "version": case.matter_version,
+            "applicant": case.applicant_name,
+            "materials": case.materials,
+            "idempotency_key": case.idempotency_key,
+        },
+    )
+    runtime.apply(ctx, start(pinned.flow, case.form_data))
+    receive(ctx)
+    view = case_view(uow, case)
+    uow.commit()
+    return view
+
+
+def receive(ctx: CaseContext) -> None:
+    """Online submission is the receipt (收件): the receive step completes at once."""
+    for task in ctx.open_tasks():
+        if task.kind == "task" and task.step == "receive":
+            runtime.complete_node(ctx, task, Outcome.PASS, "网上申报即收件", "CaseReceived")
+
+
+def _by_key(uow: UnitOfWork, tenant_id: int, key: str) -> Case | None:
+    return uow.session.scalar(
+        select(Case).where(Case.tenant_id == tenant_id, Case.idempotency_key == key)
+    )
+
+
+def check_application(env: CaseEnv, spec: MatterSpec, application: Application) -> list[Violation]:
+    """Every problem at once: form errors by JSON pointer, missing and unknown materials."""
+    problems = [
+        v.under("/form_data")
+        for v in validate_form_data(spec.form, dict(application.form_data), env.schemas.forms)
+    ]
+    known = {m.code: m for m in spec.materials}
+    given = set(application.materials)
+    for index, code in enumerate(application.materials):
+        if code not in known:
+            problems.append(
+                Violation("MATERIAL_UNKNOWN", f"/materials/{index}", f"本事项没有材料 {code}")
+            )
+    for material in spec.materials:
+        if material.required and not material.waived and material.code not in given:
+            problems.append(
+                Violation(
+                    "MATERIAL_NOT_PROVIDED",
+                    "/materials",
+                    f"缺少必要材料 {material.name}（{material.code}）(required material missing)",
+                )
+            )
+    if not application.applicant_name.strip():
+        problems.append(Violation("APPLICANT", "/applicant_name", "申请人名称不能为空"))
+    if spec.notify_and_commit and not application.commitment:
+        problems.append(
+            Violation(
+                "COMMITMENT_REQUIRED",
+                "/commitment",
+                "告知承诺制事项须提交书面承诺 (a written commitment is required)",
+            )
+        )
+    return sorted(problems)
+
+
+def accept_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> CaseView:
+    """AcceptCase (受理): stamps the promised deadline (承诺办结时间)."""
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    task = ctx.open_step("accept")
+    runtime.require_step_actor(ctx, task)
+    _accept(ctx, "CaseAccepted")
+    view = case_view(uow, ctx.case)
+    uow.commit()
+    return view
+
+
+def _accept(ctx: CaseContext, event: str) -> None:
+    if ctx.case.status != "received":
+        raise InvalidState(
+            f"办件 {ctx.case.number} 状态为 {ctx.case.status}，不能受理 (cannot accept now)"
+        )
+    ctx.case.accepted_at = ctx.now
+    clock = CaseClock(accepted_on=ctx.today, promised_days=ctx.case.promised_days)
+    ctx.case.deadline = clock.deadline(ctx.calendar, ctx.today)
+    ctx.case.status = "processing"
+    task = ctx.open_step("accept")
+    runtime.complete_node(ctx, task, Outcome.PASS, "受理", event)
+
+
+def reject_at_acceptance(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, reasons: Sequence[str]
+) -> CaseView:
+    """RejectAtAcceptance (不予受理): with reasons, ends the case."""
+    reasons = [r.strip() for r in reasons if r.strip()]
+    if not reasons:
+        raise InvalidDefinition([Violation("REASONS_REQUIRED", "/reasons", "不予受理须说明理由")])
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    task = ctx.open_step("accept")
+    runtime.require_step_actor(ctx, task)
+    for open_task in ctx.open_tasks():
+        open_task.status = "cancelled"
+        open_task.completed_at = ctx.now
+    ctx.case.status = "rejected"
+    ctx.case.decision = "rejected"
+    ctx.case.decision_reason = "；".join(reasons)
+    ctx.case.concluded_at = ctx.now
+    ctx.record("CaseRejected", {"reasons": reasons})
+    answer_linked(ctx)
+    view = case_view(uow, ctx.case)
+    uow.commit()
+    return view
+
+
+def deem_accepted_if_due(ctx: CaseContext) -> bool:
+    """第32条: no decision on acceptance within 5 working days of receipt ⇒ deemed accepted."""
+    if ctx.case.status != "received":
+        return False
+    received = local_date(ctx.case.received_at)
+    due = deemed_acceptance_due(ctx.calendar, received, ctx.pauses)
+    if ctx.today <= due:
+        return False
+    _accept(ctx, "CaseDeemedAccepted")
+    return True
+
+
+def accept_linked(ctx: CaseContext, joint: Case) -> None:
+    """A joint matter's sub-case: accepted with the joint case (one receipt, one deadline)."""
+    ctx.case.accepted_at = joint.accepted_at or ctx.now
+    ctx.case.deadline = joint.deadline
+    ctx.case.status = "processing"
+    for task in ctx.open_tasks():
+        if task.kind == "task" and task.step == "accept":
+            runtime.complete_node(ctx, task, Outcome.PASS, "一口受理", "CaseAccepted")

@@ -1,0 +1,233 @@
+"""补正 and 特别程序: the two things that pause the clock.
+
+A supplement request lists every missing or defective item at once (一次性告知); the clock
+pauses until the applicant provides them. Special procedures (听证, 检验, 专家评审…, 行政许可法
+第45条) pause it too; when a pause ends the deadline and the open steps' due dates move out
+by the working days it lasted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.clock import CaseClock, Pause
+from tongban.core.errors import Forbidden, InvalidDefinition, InvalidState, Violation
+from tongban.core.forms import validate_form_data
+from tongban.services.actors import Actor
+from tongban.services.cases import alerts, runtime
+from tongban.services.cases.runtime import CaseContext, CaseEnv, pause_from_json, pause_to_json
+from tongban.services.cases.time import local_date
+from tongban.services.cases.views import CaseView, case_view
+
+SPECIAL_PROCEDURES = {
+    "hearing": "听证",
+    "tender": "招标",
+    "auction": "拍卖",
+    "inspection": "检验",
+    "testing": "检测",
+    "quarantine": "检疫",
+    "appraisal": "鉴定",
+    "expert_review": "专家评审",
+    "extension": "延长审批",
+}
+
+
+@dataclass(frozen=True)
+class SupplementItem:
+    target: str  # a material code, or a JSON pointer into the form data ("/applicant/phone")
+    reason: str
+
+
+def request_supplement(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, items: Sequence[SupplementItem]
+) -> CaseView:
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    if ctx.case.status not in ("received", "processing"):
+        raise InvalidState(f"办件 {number} 状态为 {ctx.case.status}，不能要求补正")
+    _require_some_open_step(ctx)
+    problems = _check_items(ctx, items)
+    if problems:
+        raise InvalidDefinition(problems, "补正清单有误 (the supplement list has problems)")
+    _pause(ctx, "supplement", reason="；".join(i.reason for i in items))
+    ctx.case.pauses[-1]["items"] = [{"target": i.target, "reason": i.reason} for i in items]
+    ctx.case.supplement_count += 1
+    ctx.record(
+        "SupplementRequested",
+        {"round": ctx.case.supplement_count, "items": ctx.case.pauses[-1]["items"]},
+    )
+    threshold = ctx.tenant.supplement_alert_threshold
+    if ctx.case.supplement_count > threshold:
+        alerts.raise_once(
+            uow,
+            ctx.case,
+            "SUPPLEMENT_EXCEEDED",
+            "",
+            f"办件 {number} 已补正 {ctx.case.supplement_count} 次，超过 {threshold} 次",
+            ctx.now,
+        )
+    return _done(uow, ctx)
+
+
+def provide_supplement(
+    uow: UnitOfWork,
+    env: CaseEnv,
+    actor: Actor,
+    number: str,
+    materials: Sequence[str],
+    form_data: Mapping[str, Any] | None = None,
+) -> CaseView:
+    """ProvideSupplement: every requested material must now be there; the form is re-checked."""
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    runtime.require_applicant(ctx)
+    if ctx.case.status != "supplementing":
+        raise InvalidState(f"办件 {number} 未在补正中 (no supplement was requested)")
+    requested = ctx.case.pauses[-1].get("items", [])
+    given = set(ctx.case.materials) | set(materials)
+    data = dict(form_data) if form_data is not None else dict(ctx.case.form_data)
+    known = {m.code for m in ctx.pinned.doc.spec.materials}
+    problems = [
+        Violation("SUPPLEMENT_MISSING", f"/items/{i}", f"仍缺少补正材料 {item['target']}")
+        for i, item in enumerate(requested)
+        if item["target"] in known and item["target"] not in given
+    ]
+    problems += [
+        v.under("/form_data")
+        for v in validate_form_data(ctx.pinned.doc.spec.form, data, env.schemas.forms)
+    ]
+    if problems:
+        raise InvalidDefinition(problems, "补正未完成 (the supplement is incomplete)")
+    ctx.case.materials = sorted(given)
+    ctx.case.form_data = data
+    _resume(ctx, "SupplementProvided", {"materials": sorted(materials)})
+    return _done(uow, ctx)
+
+
+def start_special_procedure(
+    uow: UnitOfWork,
+    env: CaseEnv,
+    actor: Actor,
+    number: str,
+    kind: str,
+    reason: str,
+    expected_days: int,
+) -> CaseView:
+    if kind not in SPECIAL_PROCEDURES:
+        raise InvalidDefinition(
+            [Violation("SPECIAL_PROCEDURE_KIND", "/kind", f"未知的特别程序 {kind}; one of "
+                       + ", ".join(SPECIAL_PROCEDURES))]
+        )
+    if not reason.strip() or expected_days < 0:
+        raise InvalidDefinition(
+            [Violation("SPECIAL_PROCEDURE", "/reason", "特别程序须说明理由和预计时长")]
+        )
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    if ctx.case.status != "processing":
+        raise InvalidState(f"办件 {number} 状态为 {ctx.case.status}，不能启动特别程序")
+    _require_some_open_step(ctx)
+    _pause(ctx, "special_procedure", reason=reason, expected_days=expected_days, label=kind)
+    ctx.record(
+        "SpecialProcedureStarted",
+        {"kind": kind, "label": SPECIAL_PROCEDURES[kind], "reason": reason, "expected_days": expected_days},
+    )
+    return _done(uow, ctx)
+
+
+def end_special_procedure(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, result: str
+) -> CaseView:
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    if ctx.case.status != "special_procedure":
+        raise InvalidState(f"办件 {number} 未在特别程序中")
+    _require_some_open_step(ctx)
+    _resume(ctx, "SpecialProcedureEnded", {"result": result})
+    return _done(uow, ctx)
+
+
+def _pause(
+    ctx: CaseContext,
+    kind: str,
+    *,
+    reason: str,
+    expected_days: int | None = None,
+    label: str | None = None,
+) -> None:
+    if ctx.case.pauses and ctx.case.pauses[-1].get("ended") is None:
+        raise InvalidState(f"办件 {ctx.case.number} 已在暂停计时中")
+    entry = pause_to_json(Pause(kind, ctx.today, None, reason, expected_days))
+    entry["resume_status"] = ctx.case.status
+    if label:
+        entry["label"] = label
+    ctx.case.pauses = [*ctx.case.pauses, entry]
+    ctx.case.status = "supplementing" if kind == "supplement" else "special_procedure"
+
+
+def _resume(ctx: CaseContext, event: str, payload: Mapping[str, Any]) -> None:
+    pauses = [dict(p) for p in ctx.case.pauses]
+    last = pauses[-1]
+    last["ended"] = ctx.today.isoformat()
+    ctx.case.pauses = pauses
+    ctx.case.status = last["resume_status"]
+    pause = pause_from_json(last)
+    shift = ctx.calendar.count(pause.started, ctx.today)
+    if ctx.case.accepted_at is not None:
+        accepted_on = local_date(ctx.case.accepted_at)
+        counted = tuple(p for p in ctx.pauses if p.started >= accepted_on)
+        clock = CaseClock(accepted_on, ctx.case.promised_days, counted)
+        ctx.case.deadline = clock.deadline(ctx.calendar, ctx.today)
+        for task in ctx.open_tasks():
+            if task.due_on is not None and shift:
+                task.due_on = ctx.calendar.add(task.due_on, shift)
+    ctx.record(event, {**payload, "paused_working_days": shift, "deadline": _iso(ctx)})
+
+
+def _iso(ctx: CaseContext) -> str | None:
+    return ctx.case.deadline.isoformat() if ctx.case.deadline else None
+
+
+def _check_items(ctx: CaseContext, items: Sequence[SupplementItem]) -> list[Violation]:
+    if not items:
+        return [Violation("SUPPLEMENT_EMPTY", "/items", "补正清单不能为空：须一次性告知全部内容")]
+    known = {m.code for m in ctx.pinned.doc.spec.materials}
+    problems = []
+    for index, item in enumerate(items):
+        if item.target not in known and not item.target.startswith("/"):
+            problems.append(
+                Violation(
+                    "SUPPLEMENT_TARGET",
+                    f"/items/{index}/target",
+                    f"{item.target!r} 既不是本事项的材料编码，也不是表单字段路径",
+                )
+            )
+        if not item.reason.strip():
+            problems.append(
+                Violation("SUPPLEMENT_REASON", f"/items/{index}/reason", "须说明补正原因")
+            )
+    return problems
+
+
+def _require_some_open_step(ctx: CaseContext) -> None:
+    """The actor must be able to work on at least one of the case's open human steps."""
+    last: Forbidden | None = None
+    for task in ctx.open_tasks():
+        if task.kind != "task":
+            continue
+        try:
+            runtime.require_step_actor(ctx, task)
+        except Forbidden as exc:
+            last = exc
+            continue
+        return
+    raise last or Forbidden(f"办件 {ctx.case.number} 没有可办理的环节")
+
+
+def _done(uow: UnitOfWork, ctx: CaseContext) -> CaseView:
+    view = case_view(uow, ctx.case)
+    uow.commit()
+    return view

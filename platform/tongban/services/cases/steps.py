@@ -1,0 +1,154 @@
+"""审查 · 决定 · 办结: completing steps, returning, deciding, concluding, withdrawing, and
+results pushed by other systems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.engine import Outcome, return_to
+from tongban.core.errors import Forbidden, InvalidDefinition, InvalidState, Violation
+from tongban.core.roles import Role
+from tongban.services.actors import Actor
+from tongban.services.cases import runtime
+from tongban.services.cases.runtime import CaseEnv
+from tongban.services.cases.views import CaseView, case_view
+
+DEDICATED = {"accept": "acceptCase", "decide": "decideCase", "conclude": "concludeCase"}
+
+
+class Opinion(StrEnum):
+    """业务动作 of a step: 通过 / 不通过 / 其他 (退回 is ``return_step``)."""
+
+    PASS = "pass"
+    DENY = "deny"
+    OTHER = "other"
+
+
+def complete_step(
+    uow: UnitOfWork,
+    env: CaseEnv,
+    actor: Actor,
+    number: str,
+    node_id: str,
+    opinion: Opinion,
+    comment: str,
+) -> CaseView:
+    """CompleteStep: a review (or any other human) step, with an opinion."""
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    _require_running(ctx)
+    task = ctx.open_task(node_id)
+    if task.kind != "task":
+        raise InvalidState(f"环节 {node_id} 不是人工环节 (node {node_id} is a {task.kind} node)")
+    if task.step in DEDICATED:
+        raise InvalidState(
+            f"环节 {node_id} 是 {task.step} 环节，请使用 {DEDICATED[task.step]} "
+            f"(use the dedicated command)"
+        )
+    runtime.require_step_actor(ctx, task)
+    outcome = Outcome.DENY if opinion is Opinion.DENY else Outcome.PASS
+    runtime.complete_node(ctx, task, outcome, comment, f"StepCompleted:{opinion.value}")
+    return _done(uow, ctx)
+
+
+def return_step(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, node_id: str, target: str, comment: str
+) -> CaseView:
+    """退回: send the case back to an earlier step of the flow."""
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    _require_running(ctx)
+    task = ctx.open_task(node_id)
+    runtime.require_step_actor(ctx, task)
+    step = return_to(ctx.pinned.flow, ctx.state, target)
+    task.completed_by = actor.username
+    task.opinion = comment
+    task.outcome = "return"
+    ctx.record("StepReturned", {"node": node_id, "target": target, "opinion": comment})
+    runtime.apply(ctx, step)
+    return _done(uow, ctx)
+
+
+def decide_case(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, approve: bool, reasons: str
+) -> CaseView:
+    """Decide (决定): approve, or deny with reasons."""
+    if not approve and not reasons.strip():
+        raise InvalidDefinition([Violation("REASONS_REQUIRED", "/reasons", "不予许可须说明理由")])
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    _require_running(ctx)
+    task = ctx.open_step("decide")
+    runtime.require_step_actor(ctx, task)
+    ctx.case.decision = "approved" if approve else "denied"
+    ctx.case.decision_reason = reasons.strip() or None
+    ctx.case.decided_at = ctx.now
+    outcome = Outcome.PASS if approve else Outcome.DENY
+    runtime.complete_node(ctx, task, outcome, reasons, "CaseDecided")
+    return _done(uow, ctx)
+
+
+def conclude_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> CaseView:
+    """Conclude (办结): an approval's result document is sealed here."""
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    _require_running(ctx)
+    task = ctx.open_step("conclude")
+    runtime.require_step_actor(ctx, task)
+    runtime.complete_node(ctx, task, Outcome.PASS, "办结", "StepConcluded")
+    return _done(uow, ctx)
+
+
+def withdraw_case(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, reason: str
+) -> CaseView:
+    """Withdraw (撤回) by the applicant, before the case ends."""
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    runtime.require_applicant(ctx)
+    for task in ctx.open_tasks():
+        task.status = "cancelled"
+        task.completed_at = ctx.now
+    ctx.case.status = "withdrawn"
+    ctx.case.concluded_at = ctx.now
+    ctx.record("CaseWithdrawn", {"reason": reason})
+    return _done(uow, ctx)
+
+
+def push_external_result(
+    uow: UnitOfWork,
+    env: CaseEnv,
+    actor: Actor,
+    number: str,
+    node_id: str,
+    approved: bool,
+    payload: Mapping[str, Any],
+) -> CaseView:
+    """An external system (e.g. 金税三期) pushes the result an ``external`` node waits for."""
+    ctx = runtime.load(uow, env, number, actor)
+    runtime.require_active(ctx)
+    task = ctx.open_task(node_id)
+    if task.kind != "external":
+        raise InvalidState(f"环节 {node_id} 不是外部系统环节 (not an external node)")
+    if actor.tenant_code != ctx.tenant.code or not (actor.roles & {Role.ADMIN, Role.CLERK}):
+        raise Forbidden(f"{actor.username} 不能为本单位推送外部结果")
+    outcome = Outcome.PASS if approved else Outcome.DENY
+    task.opinion = str(dict(payload))
+    runtime.complete_node(ctx, task, outcome, f"external: {dict(payload)}", "ExternalResult")
+    return _done(uow, ctx)
+
+
+def _require_running(ctx: runtime.CaseContext) -> None:
+    if ctx.case.status in ("supplementing", "special_procedure"):
+        raise InvalidState(
+            f"办件 {ctx.case.number} 处于 {ctx.case.status}，计时暂停中，不能办理 (paused)"
+        )
+
+
+def _done(uow: UnitOfWork, ctx: runtime.CaseContext) -> CaseView:
+    view = case_view(uow, ctx.case)
+    uow.commit()
+    return view

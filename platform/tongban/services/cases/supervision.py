@@ -1,0 +1,188 @@
+"""电子监察: the periodic sweep, urging (督办) and resolution of alerts.
+
+The sweep raises time-based alerts and deemed acceptances. Each case is checked in its own
+transaction under its row lock, and every alert has a unique (case, kind, subject) key, so a
+sweep run twice — or two sweeps at once — raises nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from tongban.adapters.db.case_models import Case, CaseTask, SupervisionAlert
+from tongban.adapters.db.unit_of_work import Database, UnitOfWork
+from tongban.core.errors import Forbidden, NotFound
+from tongban.core.roles import Role
+from tongban.core.tenancy import Level
+from tongban.services.actors import Actor
+from tongban.services.cases import alerts, runtime
+from tongban.services.cases.intake import deem_accepted_if_due
+from tongban.services.cases.runtime import CaseContext, CaseEnv
+
+ACTIVE = ("received", "processing", "supplementing", "special_procedure")
+INITIAL_REVIEW_DAYS = 20  # 行政许可法第43条: the lower level finishes review within 20 days
+SUPERVISOR = Actor("system:supervision", "", frozenset({Role.SUPERVISOR}))
+
+
+@dataclass
+class SweepSummary:
+    checked: int = 0
+    deemed_accepted: list[str] = field(default_factory=list)
+    raised: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        raised = ", ".join(f"{k} {v}" for k, v in sorted(self.raised.items())) or "none"
+        return (
+            f"checked {self.checked} case(s); deemed accepted {len(self.deemed_accepted)}; "
+            f"alerts raised: {raised}"
+        )
+
+
+def sweep(db: Database, env: CaseEnv, tenant_code: str | None = None) -> SweepSummary:
+    """Check every active case (of one tenant's subtree, or all)."""
+    with db.platform("supervision sweep") as uow:
+        query = select(Case.number, Case.tenant_id).where(Case.status.in_(ACTIVE))
+        if tenant_code is not None:
+            root = uow.tenants.get(tenant_code)
+            ids = [t.id for t in uow.tenants.subtree(root)]
+            query = query.where(Case.tenant_id.in_(ids))
+        work = [(number, uow.tenants.by_id(tid).code) for number, tid in uow.session.execute(query)]
+    summary = SweepSummary()
+    for number, code in work:
+        with db.for_tenant(code) as uow:
+            ctx = runtime.load(uow, env, number, SUPERVISOR)
+            if ctx.case.status not in ACTIVE:
+                continue
+            summary.checked += 1
+            if deem_accepted_if_due(ctx):
+                summary.deemed_accepted.append(number)
+            for kind in check_case(ctx):
+                summary.raised[kind] = summary.raised.get(kind, 0) + 1
+            uow.commit()
+    return summary
+
+
+def check_case(ctx: CaseContext) -> list[str]:
+    """The time-based alerts this case deserves now and has not had; raises them."""
+    raised = []
+    today, case = ctx.today, ctx.case
+    for task in ctx.open_tasks():
+        if task.due_on is not None and today > task.due_on and case.status == "processing":
+            if alerts.raise_once(
+                ctx.uow, case, "STEP_OVERDUE", task.node_id,
+                f"办件 {case.number} 环节 {task.name} 已超过环节时限 {task.due_on}", ctx.now,
+            ):
+                raised.append("STEP_OVERDUE")
+    if case.deadline is not None and case.status == "processing":
+        if today > case.deadline:
+            if alerts.raise_once(
+                ctx.uow, case, "CASE_OVERDUE", "",
+                f"办件 {case.number} 已超过承诺办结时间 {case.deadline}（红牌）", ctx.now,
+            ):
+                raised.append("CASE_OVERDUE")
+        elif ctx.calendar.count(today, case.deadline) <= ctx.tenant.near_limit_days:
+            if alerts.raise_once(
+                ctx.uow, case, "CASE_NEAR_LIMIT", "",
+                f"办件 {case.number} 临近承诺办结时间 {case.deadline}（黄牌）", ctx.now,
+            ):
+                raised.append("CASE_NEAR_LIMIT")
+    if _forwarding_late(ctx):
+        if alerts.raise_once(
+            ctx.uow, case, "LATE_FORWARDING", "",
+            f"办件 {case.number} 初审已超过 {INITIAL_REVIEW_DAYS} 个工作日仍未上报", ctx.now,
+        ):
+            raised.append("LATE_FORWARDING")
+    return raised
+
+
+def _forwarding_late(ctx: CaseContext) -> bool:
+    chain = ctx.pinned.doc.spec.approval_chain
+    if not chain.escalates or Level(ctx.tenant.level) != chain.initial:
+        return False
+    if ctx.case.accepted_at is None or ctx.case.status != "processing":
+        return False
+    escalated = ctx.uow.session.scalar(
+        select(CaseTask.id).where(CaseTask.case_id == ctx.case.id, CaseTask.kind == "escalate")
+    )
+    if escalated is not None:
+        return False
+    accepted = runtime.local_date(ctx.case.accepted_at)
+    return ctx.calendar.count(accepted, ctx.today) > INITIAL_REVIEW_DAYS
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int
+    case_number: str
+    tenant_code: str
+    kind: str
+    subject: str
+    level: str
+    message: str
+    raised_at: dt.datetime
+    status: str
+    urge_note: str | None
+    resolution: str | None
+
+
+def list_alerts(uow: UnitOfWork, *, subtree: bool = True, status: str | None = None) -> list[AlertView]:
+    """The unit of work's tenant's alerts, and with ``subtree`` its descendants' (never an
+    ancestor's or a sibling's)."""
+    assert uow.tenant is not None
+    me = uow.tenants.get(uow.tenant.code)
+    ids = [t.id for t in uow.tenants.subtree(me)] if subtree else [me.id]
+    query = (
+        select(SupervisionAlert, Case.number)
+        .join(Case, Case.id == SupervisionAlert.case_id)
+        .where(SupervisionAlert.tenant_id.in_(ids))
+        .order_by(SupervisionAlert.raised_at, SupervisionAlert.id)
+    )
+    if status:
+        query = query.where(SupervisionAlert.status == status)
+    codes = {t.id: t.code for t in uow.tenants.subtree(me)}
+    return [
+        AlertView(
+            a.id, number, codes[a.tenant_id], a.kind, a.subject, a.level, a.message,
+            a.raised_at, a.status, a.urge_note, a.resolution,
+        )
+        for a, number in uow.session.execute(query)
+    ]
+
+
+def urge_alert(uow: UnitOfWork, actor: Actor, alert_id: int, note: str, now: dt.datetime) -> None:
+    """督办: a supervisor of the alert's tenant or of an ancestor urges its resolution."""
+    assert uow.tenant is not None
+    actor.require(Role.SUPERVISOR, uow.tenant.code)
+    alert = _alert_in_subtree(uow, alert_id)
+    alert.status = "urged" if alert.status == "open" else alert.status
+    alert.urged_at, alert.urged_by, alert.urge_note = now, actor.username, note
+    uow.grant_write(alert.tenant_id)
+    uow.commit()
+
+
+def resolve_alert(
+    uow: UnitOfWork, actor: Actor, alert_id: int, resolution: str, now: dt.datetime
+) -> None:
+    """The handling tenant (its admin) records how the alert was resolved."""
+    assert uow.tenant is not None
+    actor.require(Role.ADMIN, uow.tenant.code)
+    me = uow.tenants.get(uow.tenant.code)
+    alert = _alert_in_subtree(uow, alert_id)
+    if alert.tenant_id != me.id:
+        raise Forbidden("只能处置本单位的监察预警 (only the handling tenant resolves)")
+    alert.status = "resolved"
+    alert.resolved_at, alert.resolved_by, alert.resolution = now, actor.username, resolution
+    uow.commit()
+
+
+def _alert_in_subtree(uow: UnitOfWork, alert_id: int) -> SupervisionAlert:
+    assert uow.tenant is not None
+    me = uow.tenants.get(uow.tenant.code)
+    ids = {t.id for t in uow.tenants.subtree(me)}
+    alert = uow.session.get(SupervisionAlert, alert_id)
+    if alert is None or alert.tenant_id not in ids:
+        raise NotFound("alert", alert_id)
+    return alert

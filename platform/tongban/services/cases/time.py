@@ -1,0 +1,41 @@
+"""Time for cases: "now" is injectable; working days use the tenant's lineage calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tongban.adapters.db.models import Tenant
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.workdays import NATIONAL_YEARS, WorkCalendar
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """Working days are counted on Beijing-time dates."""
+    return moment.astimezone(CHINA).date()
+
+
+def calendar_for(uow: UnitOfWork, tenant: Tenant) -> WorkCalendar:
+    """National data, plus every holiday and make-up workday set by the tenant or any of its
+    ancestors (a province's local holiday applies to its counties; the nearer level wins).
+    A year the national data does not cover counts as supplied when the lineage lists days
+    in it."""
+    entries: dict[dt.date, str] = {}
+    for member in [*uow.tenants.ancestors(tenant), tenant]:
+        for day in uow.departments.calendar_of_tenant(member.id):
+            entries[day.day] = day.kind
+    return WorkCalendar.for_tenant(
+        tenant.code,
+        entries.items(),
+        supplied_years={d.year for d in entries if not _national(d.year)},
+    )
+
+
+def _national(year: int) -> bool:
+    first, last = NATIONAL_YEARS
+    return first <= year <= last

@@ -1,0 +1,98 @@
+"""What commands and queries return: plain data, no ORM objects past the service edge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from tongban.adapters.db.case_models import Case, CaseTask
+from tongban.adapters.db.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class TaskView:
+    node_id: str
+    kind: str
+    step: str | None
+    name: str
+    department: str | None
+    role: str | None
+    status: str
+    due_on: dt.date | None
+    outcome: str | None
+    opinion: str | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    number: str
+    tenant_code: str
+    matter_code: str
+    matter_name: str
+    matter_version: int
+    implementation_code: str
+    status: str
+    applicant_name: str
+    received_at: dt.datetime
+    accepted_at: dt.datetime | None
+    deadline: dt.date | None  # 承诺办结时间
+    decision: str | None
+    decision_reason: str | None
+    concluded_at: dt.datetime | None
+    supplement_count: int
+    open_tasks: tuple[TaskView, ...]
+    origin_case: str | None
+    joint_case: str | None
+
+
+def task_view(task: CaseTask) -> TaskView:
+    return TaskView(
+        task.node_id,
+        task.kind,
+        task.step,
+        task.name,
+        task.department,
+        task.role,
+        task.status,
+        task.due_on,
+        task.outcome,
+        task.opinion,
+    )
+
+
+def case_view(uow: UnitOfWork, case: Case) -> CaseView:
+    tasks = uow.session.scalars(
+        select(CaseTask)
+        .where(CaseTask.case_id == case.id, CaseTask.status == "open")
+        .order_by(CaseTask.id)
+    )
+    links = {
+        i: n
+        for i, n in uow.session.execute(
+            select(Case.id, Case.number).where(
+                Case.id.in_([x for x in (case.origin_case_id, case.joint_case_id) if x])
+            )
+        )
+    }
+    return CaseView(
+        number=case.number,
+        tenant_code=uow.tenants.by_id(case.tenant_id).code,
+        matter_code=case.matter_code,
+        matter_name=case.matter_name,
+        matter_version=case.matter_version,
+        implementation_code=case.implementation_code,
+        status=case.status,
+        applicant_name=case.applicant_name,
+        received_at=case.received_at,
+        accepted_at=case.accepted_at,
+        deadline=case.deadline,
+        decision=case.decision,
+        decision_reason=case.decision_reason,
+        concluded_at=case.concluded_at,
+        supplement_count=case.supplement_count,
+        open_tasks=tuple(task_view(t) for t in tasks),
+        origin_case=links.get(case.origin_case_id) if case.origin_case_id else None,
+        joint_case=links.get(case.joint_case_id) if case.joint_case_id else None,
+    )
