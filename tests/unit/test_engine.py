@@ -40,10 +40,8 @@ PASS, DENY = Outcome.PASS, Outcome.DENY
 # -- builders ----------------------------------------------------------------------------
 
 
-def task(node_id: str, step: str = "review", **attrs: Any) -> dict[str, Any]:
-    return {"id": node_id, "kind": "task", "step": step, "department": "zwfw", "role": "clerk"} | (
-        attrs
-    )
+def task(node_id: str, step: str = "review") -> dict[str, Any]:
+    return {"id": node_id, "kind": "task", "step": step, "department": "zwfw", "role": "clerk"}
 
 
 def node(node_id: str, kind: str, **attrs: Any) -> dict[str, Any]:
@@ -361,10 +359,10 @@ def test_a_choice_takes_the_first_true_condition_else_the_default(
 
 def test_choice_conditions_are_tried_in_document_order_and_compare_safely() -> None:
     doc = load("000172111003")
-    doc["edges"].insert(3, {"from": "route", "to": "review_full", "when": "form.area > 500"})
-    doc["edges"][-1:] = []
-    doc["edges"] = [e for e in doc["edges"] if not e.get("default")] + edges("conclude>end")
-    doc["edges"].append({"from": "route", "to": "review_chain", "when": "exists(form.chain)"})
+    doc["edges"] = [e for e in doc["edges"] if e["from"] != "route"] + [
+        {"from": "route", "to": "review_full", "when": "form.area > 500"},
+        {"from": "route", "to": "review_chain", "when": "storeType == '连锁门店' or exists(chain)"},
+    ]
     flow = build(doc)
 
     def branch(data: dict[str, Any]) -> tuple[str, ...]:
@@ -439,7 +437,9 @@ def test_return_to_a_later_unrelated_or_non_task_node_is_an_engine_error() -> No
         with pytest.raises(EngineError, match=f"^node '{target}' {message}") as caught:
             return_to(flow, step.state, target)
         assert caught.value.data == {"node": target}
-    done = run(flow, ("review_chain", PASS), ("decide", PASS), ("conclude", PASS), data={})
+    done = step
+    for node_id in ("review_chain", "decide", "conclude"):
+        done = complete(flow, done.state, node_id, PASS, {})
     assert done.state.done
     with pytest.raises(EngineError, match="nothing is waiting"):
         return_to(flow, done.state, "accept")
@@ -452,8 +452,11 @@ def test_return_before_a_parallel_cancels_every_branch_and_forgets_arrivals() ->
     assert back.cancelled == ("registration", "social")
     assert back.state == FlowState(waiting=("receive",))
     step = run(flow, ("receive", PASS), ("accept", PASS), ("tax", PASS))
-    with pytest.raises(EngineError, match="not an earlier step of waiting 'registration'"):
-        return_to(flow, step.state, "receive") and return_to(flow, step.state, "conclude")
+    waiting = "'registration', 'seal', 'social'"
+    with pytest.raises(
+        EngineError, match=f"'conclude' is not an earlier step of waiting {waiting}"
+    ):
+        return_to(flow, step.state, "conclude")
 
 
 def test_return_inside_a_parallel_keeps_the_other_branches_arrivals() -> None:
@@ -474,6 +477,28 @@ def test_return_inside_a_parallel_keeps_the_other_branches_arrivals() -> None:
     assert step.passed == ("join",) and step.state.waiting == ("decide",)
 
 
+def test_return_into_a_parallel_that_already_joined_reruns_only_that_branch() -> None:
+    flow = build(nested_doc(on_deny="continue"))
+    step = run(flow, ("x", PASS), ("y", DENY), ("w", PASS))
+    assert step.state == FlowState(waiting=("decide",), denied=("y",))
+    back = return_to(flow, step.state, "y")
+    # both joins fired: the other branches (x; w) count as arrived, y's branch runs again
+    assert back.cancelled == ("decide",) and back.opened == ("y",)
+    assert back.state.arrived == {"inner_join": ("x",), "join": ("w",)}
+    step = complete(flow, back.state, "y", PASS, {})
+    assert step.passed == ("inner_join",) and step.state.waiting == ("z",)
+    step = complete(flow, step.state, "z", PASS, {})
+    assert step.passed == ("join",) and step.state == FlowState(("decide",), {}, ("y",))
+
+
+def test_return_into_a_fired_n_of_m_join_needs_only_the_returned_branch() -> None:
+    flow = build(three_way_doc(min=2))
+    step = run(flow, ("accept", PASS), ("tax", PASS), ("fire", PASS))
+    back = return_to(flow, step.state, "market")  # the branch the join cancelled
+    assert back.state == FlowState(waiting=("market",), arrived={"join": ("tax",)})
+    assert complete(flow, back.state, "market", PASS, {}).state.waiting == ("decide",)
+
+
 # -- malformed flows fail loudly -------------------------------------------------------------
 
 
@@ -489,14 +514,22 @@ def test_a_branch_reaching_an_end_while_others_wait_is_an_engine_error() -> None
 
 
 def test_branches_merging_before_their_join_is_an_engine_error() -> None:
-    doc = three_way_doc(min=2)
-    doc["nodes"] = [n for n in doc["nodes"] if n["id"] != "fire"]
-    doc["edges"] = [e for e in doc["edges"] if "fire" not in (e["from"], e["to"])]
-    doc["nodes"].insert(5, task("merge"))
-    doc["edges"] = [e for e in doc["edges"] if e["to"] != "join"] + edges(
-        "tax>merge", "market>merge", "merge>join"
-    )
-    doc["nodes"][6]["min"] = 1
+    """split → tax / market → merge → join: valid to validate_flow, but not a balanced join."""
+    doc = {
+        "nodes": [
+            node("start", "start"),
+            task("accept", "accept"),
+            node("split", "parallel"),
+            task("tax"),
+            task("market"),
+            task("merge"),
+            node("join", "join", split="split"),
+            node("end", "end"),
+        ],
+        "edges": edges("start>accept", "accept>split", "split>tax", "split>market", "tax>merge")
+        + edges("market>merge", "merge>join", "join>end"),
+    }
+    assert validate_flow(doc) == []
     flow = build(doc)
     step = run(flow, ("accept", PASS), ("tax", PASS))
     with pytest.raises(EngineError, match="^node 'merge': reached from 'market' while already"):
@@ -525,13 +558,12 @@ def test_flows_the_engine_cannot_interpret_are_refused(change: Any, message: str
 
 
 def test_flow_state_round_trips_through_json() -> None:
-    flow = build(nested_doc())
+    flow = build(nested_doc(on_deny="continue"))
     state = run(flow, ("y", PASS), ("w", DENY)).state
-    assert state.arrived == {"inner_join": ("y",)} and state.denied == ("w",)
     data = json.loads(json.dumps(state.to_json()))
     assert data == {
         "waiting": ["x"],
-        "arrived": {"inner_join": ["y"]},
+        "arrived": {"inner_join": ["y"], "join": ["w"]},
         "denied": ["w"],
         "done": False,
     }
@@ -605,7 +637,9 @@ def test_plans_are_cached_per_flow_object_and_dropped_with_it() -> None:
         (2, "deny", False),
     ],
 )
-def test_on_deny_is_a_join_key_and_the_fast_check_agrees(where: int, value: Any, valid: bool) -> None:
+def test_on_deny_is_a_join_key_and_the_fast_check_agrees(
+    where: int, value: Any, valid: bool
+) -> None:
     doc = three_way_doc()
     doc["nodes"][where]["on_deny"] = value
     schema = flow_meta_schema()
@@ -698,8 +732,12 @@ class _Emitter:
                 split = self.new("parallel")
                 self.link(preds, split)
                 exits = [x for b in branches for x in self.emit(b, [(split, {})])]
-                attrs = {"split": split} | ({"min": least} if least else {})
-                join = self.new("join", **attrs | ({"on_deny": on_deny} if on_deny else {}))
+                attrs: dict[str, Any] = {"split": split}
+                if least is not None:
+                    attrs["min"] = least
+                if on_deny is not None:
+                    attrs["on_deny"] = on_deny
+                join = self.new("join", **attrs)
                 self.link(exits, join)
                 return [(join, {})]
             case Choice(branches=branches, has_default=has_default):
@@ -768,9 +806,9 @@ def test_random_flows_always_terminate(block: Any, draw: st.DataObject) -> None:
         assert not set(step.cancelled) & set(new.waiting), "waiting and cancelled"
         assert not set(step.opened) & set(state.waiting)
         assert set(step.opened) <= set(new.waiting)
-        assert set(new.waiting) == (set(state.waiting) - set(step.completed) - set(step.cancelled)) | set(
-            step.opened
-        )
+        assert set(new.waiting) == (
+            set(state.waiting) - set(step.completed) - set(step.cancelled)
+        ) | set(step.opened)
         indexes = [flow.node(n).index for n in new.waiting]
         assert indexes == sorted(indexes)
         assert FlowState.from_json(json.loads(json.dumps(new.to_json()))) == new

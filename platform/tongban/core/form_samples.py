@@ -3,8 +3,8 @@ simulate`, benchmarks and tests. Not for anything an applicant sees."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import re
+from collections.abc import Mapping
 from typing import Any
 
 COMMON = "urn:tongban:common#/$defs/"
@@ -16,7 +16,12 @@ SAMPLES: dict[str, Any] = {
     "phone": "0451-57123456",
     "personName": "张三",
     "companyName": "黑龙江示例科技有限公司",
-    "address": {"province": "黑龙江省", "city": "哈尔滨市", "county": "依兰县", "detail": "依兰镇示范街1号"},
+    "address": {
+        "province": "黑龙江省",
+        "city": "哈尔滨市",
+        "county": "依兰县",
+        "detail": "依兰镇示范街1号",
+    },
     "date": "2026-09-01",
     "money": 1000000,
     "email": "applicant@example.cn",
@@ -57,7 +62,9 @@ def sample_instance(schema: Mapping[str, Any], *, all_fields: bool = True) -> An
         item = sample_instance(schema.get("items", {"type": "string"}), all_fields=all_fields)
         return [item] * max(1, int(schema.get("minItems", 1)))
     if kind == "integer":
-        return max(int(schema.get("minimum", 1)), 1) if "maximum" not in schema else schema["maximum"]
+        return (
+            max(int(schema.get("minimum", 1)), 1) if "maximum" not in schema else schema["maximum"]
+        )
     if kind == "number":
         return float(schema.get("minimum", 1))
     if kind == "boolean":
@@ -71,4 +78,6 @@ def sample_instance(schema: Mapping[str, Any], *, all_fields: bool = True) -> An
         return "6" * int(digits.group(1))
     text = "示例内容"
     minimum = int(schema.get("minLength", 0))
-    return (text * (minimum // len(text) + 1))[: max(minimum, min(len(text), schema.get("maxLength", 99)))]
+    return (text * (minimum // len(text) + 1))[
+        : max(minimum, min(len(text), schema.get("maxLength", 99)))
+    ]

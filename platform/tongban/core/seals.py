@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -60,7 +60,9 @@ def _check_canonical(value: Any, pointer: str) -> None:
     if value is None or isinstance(value, bool | int | str):
         return
     if isinstance(value, float):
-        raise SealError(f"浮点数不能签章 (floats are not allowed in sealed JSON) at {pointer or '/'}")
+        raise SealError(
+            f"浮点数不能签章 (floats are not allowed in sealed JSON) at {pointer or '/'}"
+        )
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
             _check_canonical(item, f"{pointer}/{index}")
@@ -68,7 +70,9 @@ def _check_canonical(value: Any, pointer: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise SealError(f"JSON object keys must be strings, got {key!r} at {pointer or '/'}")
+                raise SealError(
+                    f"JSON object keys must be strings, got {key!r} at {pointer or '/'}"
+                )
             _check_canonical(item, f"{pointer}/{key}")
         return
     raise SealError(f"{type(value).__name__} is not JSON data at {pointer or '/'}")
@@ -456,9 +460,7 @@ def verify_sealed(
     found: list[tuple[SealReason, str]] = []
     actual = sm3(content)
     if actual != seal["digest"]:
-        found.append(
-            (SealReason.CONTENT_CHANGED, f"SM3 {actual} ≠ sealed digest {seal['digest']}")
-        )
+        found.append((SealReason.CONTENT_CHANGED, f"SM3 {actual} ≠ sealed digest {seal['digest']}"))
     key = keys.get(seal["key_id"])
     if key is None:
         found.append((SealReason.UNKNOWN_KEY, f"key_id {seal['key_id']} is not a known seal key"))
@@ -483,7 +485,10 @@ def verify_sealed(
     timing = key.problem_at(parse_utc(seal["signed_at"]))
     if timing:
         found.append(
-            (SealReason.KEY_NOT_VALID_AT_SIGNING, f"key {key.key_id} at {seal['signed_at']}: {timing}")
+            (
+                SealReason.KEY_NOT_VALID_AT_SIGNING,
+                f"key {key.key_id} at {seal['signed_at']}: {timing}",
+            )
         )
     return _verdict(found, seal, document)
 
@@ -524,3 +529,17 @@ def verify_sealed_json(
     if isinstance(sealed, SealCheck):
         return sealed
     return verify_sealed(sealed, keys, sm2, sm3)
+
+
+def with_problem(check: SealCheck, code: SealReason, detail: str) -> SealCheck:
+    """``check`` with one more problem (the reason code re-ranked)."""
+    found = [(c, p) for c, p in zip(check.codes, check.problems, strict=True)]
+    found.append((code, f"{code} {MESSAGES[code]}: {detail}"))
+    found.sort(key=lambda item: _PRIORITY.index(item[0]))
+    return replace(
+        check,
+        valid=False,
+        problems=tuple(p for _, p in found),
+        codes=tuple(c for c, _ in found),
+        reason_code=found[0][0],
+    )

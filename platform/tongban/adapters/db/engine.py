@@ -32,7 +32,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+WRITE_INTENT = "tongban_write_intent"
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
-    """Writers queue (busy_timeout) instead of failing when a read snapshot went stale:
-    two clerks acting on one step get "already done", never "database is locked"."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """A unit of work that means to write takes SQLite's write lock when it begins, so
+    writers queue (busy_timeout) instead of failing when their read snapshot went stale: two
+    clerks acting on one step get "already done", never "database is locked". Read-only
+    units of work begin deferred and never wait for writers (WAL)."""
+    if connection.get_execution_options().get(WRITE_INTENT):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")

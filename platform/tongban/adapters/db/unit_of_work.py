@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tongban.adapters.db import tenant_guard
-from tongban.adapters.db.engine import make_engine
+from tongban.adapters.db.engine import WRITE_INTENT, make_engine
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.repositories import (
     DepartmentRepository,
@@ -76,10 +76,15 @@ class Database:
         self.url = url
         self.engine = engine or make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_INTENT: True}), expire_on_commit=False
+        )
         tenant_guard.install(Session)
 
-    def for_tenant(self, code: str) -> UnitOfWork:
-        session = self._sessions()
+    def for_tenant(self, code: str, *, readonly: bool = False) -> UnitOfWork:
+        """A unit of work scoped to ``code``'s lineage. Commands use the default; reads
+        that never write may pass ``readonly=True`` (no write lock on SQLite)."""
+        session = self._sessions() if readonly else self._write_sessions()
         tenant = session.scalar(select(Tenant).where(Tenant.code == code))
         if tenant is None:
             session.close()
@@ -94,8 +99,8 @@ class Database:
         session.info["scope"] = scope
         return UnitOfWork(session, scope, tenant_ref(tenant))
 
-    def platform(self, reason: str) -> UnitOfWork:
-        session = self._sessions()
+    def platform(self, reason: str, *, write: bool = False) -> UnitOfWork:
+        session = self._write_sessions() if write else self._sessions()
         scope = PlatformScope(reason)
         session.info["scope"] = scope
         return UnitOfWork(session, scope, None)

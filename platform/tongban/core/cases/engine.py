@@ -35,11 +35,13 @@ Semantics
   missing field is null.
 - **End.** A token on an end node sets ``done``; anything still waiting then means the flow
   is malformed (a branch escaped its join) and raises ``EngineError``.
-- **Return (退回).** ``return_to(target)``: ``target`` must be a task node from which every
-  waiting node is reachable (an earlier step); everything waiting is cancelled, the arrivals
-  of joins whose split lies after ``target`` are forgotten (arrivals of a join whose region
-  contains ``target`` stay: those branches need not run again), and ``target`` is reopened.
-  ``denied`` is history and is kept.
+- **Return (退回).** ``return_to(target)``: ``target`` must be a task node, not waiting,
+  from which every waiting node is reachable (an earlier step); everything waiting is
+  cancelled and ``target`` reopened. Joins whose split lies after ``target`` forget their
+  arrivals (the whole parallel runs again). For a parallel whose region contains ``target``
+  only the branch through ``target`` runs again: if its join is still waiting for branches
+  their arrivals stay; if it already fired, the other branches count as arrived (one
+  incoming-edge source each, at most ``min - 1``). ``denied`` is history and is kept.
 - **Determinism.** ``waiting``, ``opened``, ``completed``, ``cancelled`` and each
   ``arrived`` tuple are in document order (``FlowNode.index``); ``passed`` lists automatic
   nodes in the order the tokens went through them (a join only when it fires).
@@ -53,7 +55,7 @@ from __future__ import annotations
 
 import weakref
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -98,7 +100,13 @@ class EngineError(InvalidState):
 
 
 def _node_error(node_id: str, message: str) -> EngineError:
+    """``node 'x': <message>``."""
     return EngineError(f"node {node_id!r}: {message}", node=node_id)
+
+
+def _node_is(node_id: str, predicate: str) -> EngineError:
+    """``node 'x' <predicate>``, e.g. ``node 'x' is not waiting``."""
+    return EngineError(f"node {node_id!r} {predicate}", node=node_id)
 
 
 _NO_ARRIVALS: Mapping[str, tuple[str, ...]] = MappingProxyType({})
@@ -109,7 +117,7 @@ class FlowState:
     """Where a case stands in its flow. Immutable; JSON-safe via ``to_json``/``from_json``."""
 
     waiting: tuple[str, ...] = ()
-    arrived: Mapping[str, tuple[str, ...]] = field(default=_NO_ARRIVALS, hash=False)
+    arrived: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _NO_ARRIVALS, hash=False)
     denied: tuple[str, ...] = ()
     done: bool = False
 
@@ -131,19 +139,21 @@ class FlowState:
         """The state ``to_json`` gave; missing keys take their defaults (``{}``: not started)."""
         if not isinstance(data, Mapping):
             raise EngineError("flow state: expected an object")
-        arrived = data.get("arrived", {})
+        arrived = data.get("arrived") or {}
         if not isinstance(arrived, Mapping):
             raise EngineError("flow state: 'arrived' must map join ids to lists of node ids")
         done = data.get("done", False)
         if not isinstance(done, bool):
             raise EngineError("flow state: 'done' must be a boolean")
         return cls(
-            waiting=_ids(data.get("waiting", []), "waiting"),
-            arrived=MappingProxyType(
+            _ids(data.get("waiting", ()), "waiting"),
+            MappingProxyType(
                 {_id(join, "arrived"): _ids(srcs, "arrived") for join, srcs in arrived.items()}
-            ),
-            denied=_ids(data.get("denied", []), "denied"),
-            done=done,
+            )
+            if arrived
+            else _NO_ARRIVALS,
+            _ids(data.get("denied", ()), "denied"),
+            done,
         )
 
 
@@ -156,7 +166,9 @@ def _id(value: Any, key: str) -> str:
 def _ids(value: Any, key: str) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
         raise EngineError(f"flow state: {key!r} must be a list of node ids")
-    return tuple(_id(item, key) for item in value)
+    for item in value:
+        _id(item, key)
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -191,14 +203,18 @@ class _Plan:
     choices: dict[str, tuple[_Choice, ...]]
     start: str | None
     split_of: dict[str, str]  # join -> its split
+    join_of: dict[str, str]  # split -> its join
     region: dict[str, frozenset[str]]  # split -> nodes strictly between it and its join
     need: dict[str, int]  # join -> arrivals that fire it
     continue_joins: frozenset[str]  # joins with on_deny: continue
     clears: dict[str, tuple[str, ...]]  # join -> itself and the joins inside its region
     enclosing: dict[str, str]  # node -> join of the innermost region containing it
     reach: dict[str, frozenset[str]] = field(default_factory=dict)  # lazily: descendants
+    branches: dict[str, dict[str, int]] = field(default_factory=dict)  # lazily, see branch_of
 
-    def sort(self, ids: Iterable[str]) -> tuple[str, ...]:
+    def sort(self, ids: Collection[str]) -> tuple[str, ...]:
+        if len(ids) < 2:
+            return tuple(ids)
         return tuple(sorted(ids, key=self.index.__getitem__))
 
     def descendants(self, node_id: str) -> frozenset[str]:
@@ -213,6 +229,38 @@ class _Plan:
                         stack.append(other)
             found = self.reach[node_id] = frozenset(seen)
         return found
+
+    def branch_of(self, split: str) -> dict[str, int]:
+        """Region node (and ``split`` itself, for an empty branch) -> its branch's position
+        among the split's outgoing edges."""
+        found = self.branches.get(split)
+        if found is None:
+            join, region = self.join_of[split], self.region[split]
+            found = {}
+            for position, first in enumerate(self.succ[split]):
+                if first == join:
+                    found[split] = position
+                    continue
+                stack = [first]
+                while stack:
+                    node_id = stack.pop()
+                    if node_id in region and node_id not in found:
+                        found[node_id] = position
+                        stack.extend(self.succ[node_id])
+            self.branches[split] = found
+        return found
+
+    def other_branches(self, split: str, node_id: str) -> list[str]:
+        """One incoming-edge source of the join per branch of ``split`` other than the one
+        through ``node_id``, in branch order, at most as many as the join still needs."""
+        join, branch = self.join_of[split], self.branch_of(split)
+        mine = branch.get(node_id)
+        chosen: dict[int, str] = {}
+        for source in self.preds[join]:
+            position = branch.get(source)
+            if position is not None and position != mine:
+                chosen.setdefault(position, source)
+        return [chosen[position] for position in sorted(chosen)][: self.need[join] - 1]
 
 
 _PLANS: dict[int, tuple[weakref.ref[FlowDef], _Plan]] = {}
@@ -280,6 +328,7 @@ def _build(flow: FlowDef) -> _Plan:
         choices=choices,
         start=flow.start.id if flow.start is not None else None,
         split_of=split_of,
+        join_of=join_of,
         region=region,
         need=need,
         continue_joins=frozenset(j.id for j in flow.of_kind("join") if j.on_deny == "continue"),
@@ -340,7 +389,11 @@ class _Run:
         self.plan = plan
         self.data = data
         self.waiting = set(state.waiting)
-        self.arrived = {join: list(sources) for join, sources in state.arrived.items()}
+        self.arrived: dict[str, list[str]] = (
+            {join: list(sources) for join, sources in state.arrived.items()}
+            if state.arrived
+            else {}
+        )
         self.denied = list(state.denied)
         self.done = state.done
         self.end: str | None = None
@@ -353,7 +406,7 @@ class _Run:
         """Send a token along the single outgoing edge of ``node_id``."""
         out = self.plan.succ[node_id]
         if len(out) != 1:
-            raise _node_error(node_id, f"has {len(out)} outgoing edges where one was expected")
+            raise _node_is(node_id, f"has {len(out)} outgoing edges where one was expected")
         self.tokens.append((out[0], node_id))
 
     def run(self) -> None:
@@ -463,19 +516,19 @@ class _Run:
         plan = self.plan
         arrived = {join: plan.sort(srcs) for join, srcs in self.arrived.items() if srcs}
         state = FlowState(
-            waiting=plan.sort(self.waiting),
-            arrived=MappingProxyType(
-                {join: arrived[join] for join in plan.sort(arrived)} if arrived else {}
-            ),
-            denied=tuple(self.denied),
-            done=self.done,
+            plan.sort(self.waiting),
+            MappingProxyType({join: arrived[join] for join in plan.sort(arrived)})
+            if arrived
+            else _NO_ARRIVALS,
+            tuple(self.denied),
+            self.done,
         )
         return Step(
-            state=state,
-            opened=plan.sort(self.opened),
-            completed=completed,
-            cancelled=plan.sort(self.cancelled),
-            passed=tuple(self.passed),
+            state,
+            plan.sort(self.opened),
+            completed,
+            plan.sort(self.cancelled),
+            tuple(self.passed),
         )
 
 
@@ -499,9 +552,9 @@ def complete(
     """Complete waiting node ``node_id`` with ``outcome`` and run on from it."""
     plan = _plan(flow)
     if node_id not in state.waiting:
-        raise _node_error(node_id, "is not waiting")
+        raise _node_is(node_id, "is not waiting")
     if node_id not in plan.kind:
-        raise _node_error(node_id, "is not a node of this flow")
+        raise _node_is(node_id, "is not a node of this flow")
     if outcome not in (Outcome.PASS, Outcome.DENY):
         raise _node_error(node_id, f"outcome {outcome!r} is neither pass nor deny")
     run = _Run(plan, state, data)
@@ -519,23 +572,27 @@ def return_to(flow: FlowDef, state: FlowState, target: str) -> Step:
     """退回: cancel everything waiting and reopen ``target``, an earlier task."""
     plan = _plan(flow)
     if plan.kind.get(target) != "task":
-        raise _node_error(target, "is not a task node of this flow: a case returns to a task")
+        raise _node_is(target, "is not a task node of this flow: a case returns to a task")
     if state.done or not state.waiting:
-        raise _node_error(target, "cannot be returned to: nothing is waiting")
+        raise _node_is(target, "cannot be returned to: nothing is waiting")
     if target in state.waiting:
-        raise _node_error(target, "is waiting now: return to an earlier step")
+        raise _node_is(target, "is waiting now: return to an earlier step")
     later = plan.descendants(target)
     beyond = [node_id for node_id in state.waiting if node_id not in later]
     if beyond:
         names = ", ".join(repr(n) for n in beyond)
-        raise _node_error(target, f"is not an earlier step of waiting {names}")
+        raise _node_is(target, f"is not an earlier step of waiting {names}")
     run = _Run(plan, state, {})
     run.cancelled.extend(run.waiting)
+    for join in list(run.arrived):
+        if plan.split_of.get(join) in later:  # the whole parallel runs again
+            del run.arrived[join]
+    for split, region in plan.region.items():
+        if target in region and not region & run.waiting:
+            # the join already fired: only the branch through target runs again
+            run.arrived[plan.join_of[split]] = plan.other_branches(split, target)
     run.waiting = {target}
     run.opened.append(target)
-    for join in list(run.arrived):
-        if plan.split_of.get(join) in later:
-            del run.arrived[join]
     return run.step()
 
 
@@ -544,5 +601,5 @@ def waiting_nodes(flow: FlowDef, state: FlowState) -> list[FlowNode]:
     by_id = flow.by_id
     unknown = [node_id for node_id in state.waiting if node_id not in by_id]
     if unknown:
-        raise _node_error(unknown[0], "is not a node of this flow")
+        raise _node_is(unknown[0], "is not a node of this flow")
     return sorted((by_id[node_id] for node_id in state.waiting), key=lambda node: node.index)

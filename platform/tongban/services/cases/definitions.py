@@ -35,7 +35,9 @@ class Pinned:
 _cache: dict[tuple[int, int], Pinned] = {}
 
 
-def pinned(uow: UnitOfWork, schemas: Schemas, tenant: Tenant, matter: Matter, version: int) -> Pinned:
+def pinned(
+    uow: UnitOfWork, schemas: Schemas, tenant: Tenant, matter: Matter, version: int
+) -> Pinned:
     key = (matter.id, version)
     found = _cache.get(key)
     if found is None:

@@ -28,13 +28,13 @@ def record(
         kind=kind,
         actor=actor,
         tenant=tenant_code,
-        at=now.astimezone(dt.UTC).isoformat(),
+        at=audit.utc_timestamp(now),
         payload=dict(payload),
     )
     uow.session.add(
         CaseEvent(
             tenant_id=case.tenant_id,
-            case=case,
+            case_id=case.id,
             chain=event.chain,
             seq=event.seq,
             kind=event.kind,

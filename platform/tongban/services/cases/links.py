@@ -143,9 +143,7 @@ def answer_linked(ctx: CaseContext) -> None:
         parent.decision = ctx.case.decision
         parent.decision_reason = ctx.case.decision_reason
         parent.decided_at = ctx.case.decided_at or ctx.now
-    task = next(
-        (t for t in parent_ctx.open_tasks() if t.node_id == ctx.case.parent_node), None
-    )
+    task = next((t for t in parent_ctx.open_tasks() if t.node_id == ctx.case.parent_node), None)
     if task is None:
         return
     runtime.complete_node(

@@ -118,8 +118,13 @@ def start_special_procedure(
 ) -> CaseView:
     if kind not in SPECIAL_PROCEDURES:
         raise InvalidDefinition(
-            [Violation("SPECIAL_PROCEDURE_KIND", "/kind", f"未知的特别程序 {kind}; one of "
-                       + ", ".join(SPECIAL_PROCEDURES))]
+            [
+                Violation(
+                    "SPECIAL_PROCEDURE_KIND",
+                    "/kind",
+                    f"未知的特别程序 {kind}; one of " + ", ".join(SPECIAL_PROCEDURES),
+                )
+            ]
         )
     if not reason.strip() or expected_days < 0:
         raise InvalidDefinition(
@@ -133,7 +138,12 @@ def start_special_procedure(
     _pause(ctx, "special_procedure", reason=reason, expected_days=expected_days, label=kind)
     ctx.record(
         "SpecialProcedureStarted",
-        {"kind": kind, "label": SPECIAL_PROCEDURES[kind], "reason": reason, "expected_days": expected_days},
+        {
+            "kind": kind,
+            "label": SPECIAL_PROCEDURES[kind],
+            "reason": reason,
+            "expected_days": expected_days,
+        },
     )
     return _done(uow, ctx)
 

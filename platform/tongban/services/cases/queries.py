@@ -46,7 +46,9 @@ def case_events(uow: UnitOfWork, number: str) -> list[EventView]:
     rows = uow.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
     )
-    return [EventView(e.seq, e.kind, e.actor, e.tenant, e.at, dict(e.payload), e.hash) for e in rows]
+    return [
+        EventView(e.seq, e.kind, e.actor, e.tenant, e.at, dict(e.payload), e.hash) for e in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -133,27 +133,39 @@ def load(uow: UnitOfWork, env: CaseEnv, number: str, actor: Actor) -> CaseContex
     tenant = uow.tenants.by_id(case.tenant_id)
     matter = uow.session.get_one(Matter, case.matter_id)
     return CaseContext(
-        uow, env, case, tenant, pinned(uow, env.schemas, tenant, matter, case.matter_version),
-        env.clock(), actor,
+        uow,
+        env,
+        case,
+        tenant,
+        pinned(uow, env.schemas, tenant, matter, case.matter_version),
+        env.clock(),
+        actor,
     )
 
 
 def require_active(ctx: CaseContext) -> None:
     if ctx.case.status in FINAL:
-        raise InvalidState(f"办件 {ctx.case.number} 已{_status_label(ctx.case.status)} (case is {ctx.case.status})")
+        raise InvalidState(
+            f"办件 {ctx.case.number} 已{_status_label(ctx.case.status)} (case is {ctx.case.status})"
+        )
 
 
 def _status_label(status: str) -> str:
-    return {"concluded": "办结", "rejected": "不予受理", "withdrawn": "撤回", "revoked": "撤销"}.get(
-        status, status
-    )
+    return {
+        "concluded": "办结",
+        "rejected": "不予受理",
+        "withdrawn": "撤回",
+        "revoked": "撤销",
+    }.get(status, status)
 
 
 def require_step_actor(ctx: CaseContext, task: CaseTask) -> None:
     """A human step belongs to one department and role of the tenant holding the case."""
     actor = ctx.actor
     if actor.tenant_code != ctx.tenant.code:
-        raise Forbidden(f"{actor.username} 不属于办理单位 {ctx.tenant.code} (not of the handling tenant)")
+        raise Forbidden(
+            f"{actor.username} 不属于办理单位 {ctx.tenant.code} (not of the handling tenant)"
+        )
     if task.role is not None and Role(task.role) not in actor.roles:
         raise Forbidden(
             f"{actor.username} 没有环节 {task.node_id} 所需的 {task.role} 角色 (role required)"

@@ -55,7 +55,13 @@ def complete_step(
 
 
 def return_step(
-    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, node_id: str, target: str, comment: str
+    uow: UnitOfWork,
+    env: CaseEnv,
+    actor: Actor,
+    number: str,
+    node_id: str,
+    target: str,
+    comment: str,
 ) -> CaseView:
     """退回: send the case back to an earlier step of the flow."""
     ctx = runtime.load(uow, env, number, actor)

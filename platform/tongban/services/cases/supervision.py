@@ -72,27 +72,43 @@ def check_case(ctx: CaseContext) -> list[str]:
     for task in ctx.open_tasks():
         if task.due_on is not None and today > task.due_on and case.status == "processing":
             if alerts.raise_once(
-                ctx.uow, case, "STEP_OVERDUE", task.node_id,
-                f"办件 {case.number} 环节 {task.name} 已超过环节时限 {task.due_on}", ctx.now,
+                ctx.uow,
+                case,
+                "STEP_OVERDUE",
+                task.node_id,
+                f"办件 {case.number} 环节 {task.name} 已超过环节时限 {task.due_on}",
+                ctx.now,
             ):
                 raised.append("STEP_OVERDUE")
     if case.deadline is not None and case.status == "processing":
         if today > case.deadline:
             if alerts.raise_once(
-                ctx.uow, case, "CASE_OVERDUE", "",
-                f"办件 {case.number} 已超过承诺办结时间 {case.deadline}（红牌）", ctx.now,
+                ctx.uow,
+                case,
+                "CASE_OVERDUE",
+                "",
+                f"办件 {case.number} 已超过承诺办结时间 {case.deadline}（红牌）",
+                ctx.now,
             ):
                 raised.append("CASE_OVERDUE")
         elif ctx.calendar.count(today, case.deadline) <= ctx.tenant.near_limit_days:
             if alerts.raise_once(
-                ctx.uow, case, "CASE_NEAR_LIMIT", "",
-                f"办件 {case.number} 临近承诺办结时间 {case.deadline}（黄牌）", ctx.now,
+                ctx.uow,
+                case,
+                "CASE_NEAR_LIMIT",
+                "",
+                f"办件 {case.number} 临近承诺办结时间 {case.deadline}（黄牌）",
+                ctx.now,
             ):
                 raised.append("CASE_NEAR_LIMIT")
     if _forwarding_late(ctx):
         if alerts.raise_once(
-            ctx.uow, case, "LATE_FORWARDING", "",
-            f"办件 {case.number} 初审已超过 {INITIAL_REVIEW_DAYS} 个工作日仍未上报", ctx.now,
+            ctx.uow,
+            case,
+            "LATE_FORWARDING",
+            "",
+            f"办件 {case.number} 初审已超过 {INITIAL_REVIEW_DAYS} 个工作日仍未上报",
+            ctx.now,
         ):
             raised.append("LATE_FORWARDING")
     return raised
@@ -128,7 +144,9 @@ class AlertView:
     resolution: str | None
 
 
-def list_alerts(uow: UnitOfWork, *, subtree: bool = True, status: str | None = None) -> list[AlertView]:
+def list_alerts(
+    uow: UnitOfWork, *, subtree: bool = True, status: str | None = None
+) -> list[AlertView]:
     """The unit of work's tenant's alerts, and with ``subtree`` its descendants' (never an
     ancestor's or a sibling's)."""
     assert uow.tenant is not None
@@ -145,8 +163,17 @@ def list_alerts(uow: UnitOfWork, *, subtree: bool = True, status: str | None = N
     codes = {t.id: t.code for t in uow.tenants.subtree(me)}
     return [
         AlertView(
-            a.id, number, codes[a.tenant_id], a.kind, a.subject, a.level, a.message,
-            a.raised_at, a.status, a.urge_note, a.resolution,
+            a.id,
+            number,
+            codes[a.tenant_id],
+            a.kind,
+            a.subject,
+            a.level,
+            a.message,
+            a.raised_at,
+            a.status,
+            a.urge_note,
+            a.resolution,
         )
         for a, number in uow.session.execute(query)
     ]

@@ -1,0 +1,1 @@
+"""Document adapters: result documents rendered as PDF."""
