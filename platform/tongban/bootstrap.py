@@ -8,6 +8,7 @@ from tongban.adapters.db import migrate
 from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.files.schemas import default_schema_dir, load_schema_dir
 from tongban.config import Settings, load_settings
+from tongban.services.cases.runtime import CaseEnv
 from tongban.services.schemas import Schemas
 
 
@@ -35,3 +36,8 @@ def bootstrap(settings: Settings | None = None, *, upgrade: bool = True) -> Plat
     if upgrade:
         migrate.upgrade(db.engine)
     return Platform(settings, db, load_schemas(settings))
+
+
+def case_env(platform: Platform) -> CaseEnv:
+    """What case commands need: the schemas, and the sealer that signs approvals' results."""
+    return CaseEnv(platform.schemas, sealer=None)

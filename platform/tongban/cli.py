@@ -108,6 +108,28 @@ def conformance(tenant_code: str | None) -> None:
         sys.exit(1)
 
 
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Re-walk every case's hash chain; name every edited, deleted or reordered event."""
+    from tongban.bootstrap import bootstrap
+    from tongban.services.cases.audit_check import verify_audit
+
+    platform = bootstrap()
+    problems = 0
+    for problem in verify_audit(platform.db):
+        problems += 1
+        click.echo(f"{problem.code} {problem.message}")
+    if problems:
+        click.echo(f"{problems} problem(s): the audit log was tampered with", err=True)
+        sys.exit(1)
+    click.echo("audit log intact: every case chain verifies")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, envvar="PORT", show_default=True, type=int)

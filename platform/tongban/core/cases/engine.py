@@ -139,7 +139,7 @@ class FlowState:
         """The state ``to_json`` gave; missing keys take their defaults (``{}``: not started)."""
         if not isinstance(data, Mapping):
             raise EngineError("flow state: expected an object")
-        arrived = data.get("arrived") or {}
+        arrived = data.get("arrived", _NO_ARRIVALS)
         if not isinstance(arrived, Mapping):
             raise EngineError("flow state: 'arrived' must map join ids to lists of node ids")
         done = data.get("done", False)
