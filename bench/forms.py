@@ -10,15 +10,16 @@ kinds.
 
 "Ours" is the platform's path, ``validate_form_data(schema, data, registry)`` (the
 validator cached per schema; a compiled predicate recognises valid data, jsonschema's
-``iter_errors`` reports every error of invalid data); the pre-built ``FormValidator`` alone
-is shown too. The peer is jsonschema's own validator, built once
-(``Draft202012Validator(schema, registry=…, format_checker=…)``), running
+``iter_errors`` reports every error of invalid data); for valid data the pre-built
+``FormValidator.validate`` alone is shown too. The peer is jsonschema's own validator,
+built once (``Draft202012Validator(schema, registry=…, format_checker=…)``), running
 ``list(iter_errors(data))``. Before timing, every invalid instance is checked to get exactly
 the errors jsonschema finds: the same set of instance locations (a ``required`` or
 ``additionalProperties: false`` error located at the missing / extra field, as ours
 reports it) and as many distinct (location, keyword) errors. Figures are CPU time of this
 process (``time.process_time``), each workload timed once per validator over the same
-instances. The last line compares the mixed workload.
+instances. The last line compares the mixed workload. jsonschema at about 2 ms a
+validation makes a run take a few minutes.
 """
 
 from __future__ import annotations
@@ -535,23 +536,23 @@ def main() -> None:
     def theirs(data: Any) -> object:
         return list(peer.iter_errors(data))
 
-    results: dict[str, tuple[float, float, float]] = {}
+    results: dict[str, tuple[float, float]] = {}
     for label, instances in (("valid", valid), ("invalid", invalid), ("mixed", mixed)):
-        results[label] = (
-            rate(ours, instances),
-            rate(validator.validate, instances),
-            rate(theirs, instances),
-        )
-        mine, built, peer_rate = results[label]
+        mine, peer_rate = rate(ours, instances), rate(theirs, instances)
+        results[label] = (mine, peer_rate)
         print(
-            f"{label:>8} ({len(instances):6d}): validate_form_data {mine:9,.0f}/s  "
-            f"FormValidator.validate {built:9,.0f}/s  jsonschema {peer_rate:9,.0f}/s  "
-            f"= {mine / peer_rate:.1f}x"
+            f"{label:>8} ({len(instances):6d} validations): ours {mine:9,.0f}/s   "
+            f"jsonschema {peer_rate:9,.0f}/s   = {mine / peer_rate:.1f}x"
         )
+    print(
+        f"valid data through a pre-built FormValidator.validate (no per-call lookup): "
+        f"{rate(validator.validate, valid):,.0f}/s"
+    )
     assert mixed == pristine, "validation changed its input"
-    mine, _, peer_rate = results["mixed"]
-    verdict = "meets" if mine >= TARGET_PER_S else "MISSES"
-    print(f"target {TARGET_PER_S:,}/s on the mixed workload: {verdict}")
+    mine, peer_rate = results["mixed"]
+    for label, (figure, _) in results.items():
+        verdict = "meets" if figure >= TARGET_PER_S else "MISSES"
+        print(f"target {TARGET_PER_S:,}/s, {label}: {verdict}")
     print(f"forms: {mine:.0f}/s vs jsonschema {peer_rate:.0f}/s = {mine / peer_rate:.1f}x")
 
 

@@ -146,5 +146,16 @@ def serve(host: str, port: int, demo_dir: Path | None) -> None:
     run_server(host=host, port=port, demo_dir=demo_dir)
 
 
+def _register_plugins() -> None:
+    from tongban.adapters.crypto.verify_cli import verify
+    from tongban.adapters.tasks.cli import sweep, worker
+
+    for command in (verify, worker, sweep):
+        main.add_command(command)
+
+
+_register_plugins()
+
+
 if __name__ == "__main__":
     main()

@@ -8,6 +8,11 @@ from pathlib import Path
 import click
 from werkzeug.serving import run_simple
 
+from tongban.adapters.tasks.embedded import (
+    log_path,
+    start_embedded_worker,
+    stop_embedded_worker,
+)
 from tongban.adapters.web.app import create_app
 from tongban.adapters.web.demo import (
     DEFAULT_PASSWORD,
@@ -55,4 +60,10 @@ def serve(host: str, port: int, demo_dir: Path | None) -> None:
     # The embedded default serves with werkzeug's threaded server (one thread per request).
     # That is enough for a demo and a handful of users; at scale run the WSGI app under
     # gunicorn behind a proxy (docker/), with `create_app()` as the application factory.
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    worker = start_embedded_worker(platform.settings)  # beat + worker; TONGBAN_EMBEDDED_WORKER=0
+    if worker is not None:
+        click.echo(f"  Celery worker + beat running (sweep); log: {log_path(platform.settings)}")
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    finally:
+        stop_embedded_worker(worker)

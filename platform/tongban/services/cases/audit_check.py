@@ -41,6 +41,6 @@ def verify_audit(db: Database, *, batch: int = 500) -> Iterator[audit.ChainProbl
                     for e in rows
                 ]
                 head = (case.audit_seq, case.audit_head) if case.audit_seq else None
-                yield from audit.verify_chain(events, head=head)
+                yield from audit.verify_chain(events, head=head, chain=case.number)
             last_id = cases[-1].id
             uow.session.expunge_all()

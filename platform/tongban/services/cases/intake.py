@@ -51,7 +51,7 @@ def submit_application(
     problems = check_application(env, pinned.doc.spec, application)
     if problems:
         raise InvalidDefinition(problems, "申请材料或表单有误 (the application has problems)")
-    now = env.clock()
+    now = env.now()
     case = Case(
         tenant_id=tenant.id,
         number=next_case_number(uow, pinned.implementation_code, local_date(now)),

@@ -39,6 +39,10 @@ class CaseEnv:
     sealer: ResultSealer | None = None
     clock: Callable[[], dt.datetime] = utcnow
 
+    def now(self) -> dt.datetime:
+        """The clock's time in UTC: every stored time is UTC (SQLite keeps no offset)."""
+        return self.clock().astimezone(dt.UTC)
+
 
 @dataclass
 class CaseContext:
@@ -138,7 +142,7 @@ def load(uow: UnitOfWork, env: CaseEnv, number: str, actor: Actor) -> CaseContex
         case,
         tenant,
         pinned(uow, env.schemas, tenant, matter, case.matter_version),
-        env.clock(),
+        env.now(),
         actor,
     )
 

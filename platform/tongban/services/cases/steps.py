@@ -13,6 +13,7 @@ from tongban.core.errors import Forbidden, InvalidDefinition, InvalidState, Viol
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.cases import runtime
+from tongban.services.cases.commitment import schedule_verification
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.cases.views import CaseView, case_view
 
@@ -94,6 +95,8 @@ def decide_case(
     ctx.case.decided_at = ctx.now
     outcome = Outcome.PASS if approve else Outcome.DENY
     runtime.complete_node(ctx, task, outcome, reasons, "CaseDecided")
+    if approve and ctx.case.notify_and_commit:
+        schedule_verification(ctx)
     return _done(uow, ctx)
 
 

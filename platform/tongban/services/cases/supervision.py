@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case, CaseTask, SupervisionAlert
+from tongban.adapters.db.case_models import Case, CaseTask, Rating, SupervisionAlert
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
-from tongban.core.errors import Forbidden, NotFound
+from tongban.core.errors import Forbidden, NotFound, TongbanError
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 from tongban.services.actors import Actor
@@ -32,19 +32,28 @@ class SweepSummary:
     checked: int = 0
     deemed_accepted: list[str] = field(default_factory=list)
     raised: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # case number -> why it was skipped
 
     def describe(self) -> str:
         raised = ", ".join(f"{k} {v}" for k, v in sorted(self.raised.items())) or "none"
+        errors = "".join(f"\n  skipped {n}: {why}" for n, why in sorted(self.errors.items()))
         return (
             f"checked {self.checked} case(s); deemed accepted {len(self.deemed_accepted)}; "
-            f"alerts raised: {raised}"
+            f"alerts raised: {raised}{errors}"
         )
 
 
 def sweep(db: Database, env: CaseEnv, tenant_code: str | None = None) -> SweepSummary:
     """Check every active case (of one tenant's subtree, or all)."""
     with db.platform("supervision sweep") as uow:
-        query = select(Case.number, Case.tenant_id).where(Case.status.in_(ACTIVE))
+        pending_followup = select(Rating.case_id).where(
+            Rating.followup_due.is_not(None), Rating.answered_at.is_(None)
+        )
+        query = select(Case.number, Case.tenant_id).where(
+            Case.status.in_(ACTIVE)
+            | Case.verification_due.is_not(None)
+            | Case.id.in_(pending_followup)
+        )
         if tenant_code is not None:
             root = uow.tenants.get(tenant_code)
             ids = [t.id for t in uow.tenants.subtree(root)]
@@ -52,17 +61,24 @@ def sweep(db: Database, env: CaseEnv, tenant_code: str | None = None) -> SweepSu
         work = [(number, uow.tenants.by_id(tid).code) for number, tid in uow.session.execute(query)]
     summary = SweepSummary()
     for number, code in work:
-        with db.for_tenant(code) as uow:
-            ctx = runtime.load(uow, env, number, SUPERVISOR)
-            if ctx.case.status not in ACTIVE:
-                continue
-            summary.checked += 1
-            if deem_accepted_if_due(ctx):
-                summary.deemed_accepted.append(number)
-            for kind in check_case(ctx):
-                summary.raised[kind] = summary.raised.get(kind, 0) + 1
-            uow.commit()
+        try:
+            _sweep_case(db, env, number, code, summary)
+        except TongbanError as exc:  # e.g. no calendar for 2027 yet: say so, go on
+            summary.errors[number] = exc.message
     return summary
+
+
+def _sweep_case(db: Database, env: CaseEnv, number: str, code: str, summary: SweepSummary) -> None:
+    with db.for_tenant(code) as uow:
+        ctx = runtime.load(uow, env, number, SUPERVISOR)
+        summary.checked += 1
+        deemed = ctx.case.status in ACTIVE and deem_accepted_if_due(ctx)
+        raised = check_case(ctx)
+        uow.commit()
+    if deemed:
+        summary.deemed_accepted.append(number)
+    for kind in raised:
+        summary.raised[kind] = summary.raised.get(kind, 0) + 1
 
 
 def check_case(ctx: CaseContext) -> list[str]:
@@ -101,6 +117,32 @@ def check_case(ctx: CaseContext) -> list[str]:
                 ctx.now,
             ):
                 raised.append("CASE_NEAR_LIMIT")
+    if case.verification_due is not None and today > case.verification_due:
+        if alerts.raise_once(
+            ctx.uow,
+            case,
+            "VERIFICATION_OVERDUE",
+            "",
+            f"办件 {case.number} 告知承诺核查已逾期（应于 {case.verification_due} 前核查）",
+            ctx.now,
+        ):
+            raised.append("VERIFICATION_OVERDUE")
+    rating = ctx.uow.session.scalar(select(Rating).where(Rating.case_id == case.id))
+    if (
+        rating
+        and rating.followup_due
+        and rating.answered_at is None
+        and today > rating.followup_due
+    ):
+        if alerts.raise_once(
+            ctx.uow,
+            case,
+            "FOLLOWUP_OVERDUE",
+            "",
+            f"办件 {case.number} 的差评未在 {rating.followup_due} 前回访整改",
+            ctx.now,
+        ):
+            raised.append("FOLLOWUP_OVERDUE")
     if _forwarding_late(ctx):
         if alerts.raise_once(
             ctx.uow,

@@ -1,0 +1,49 @@
+"""告知承诺制 (国办发〔2020〕42号): decided on the applicant's written commitment, verified
+later; a commitment found false revokes the decision (撤销) and its result."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tongban.adapters.db.case_models import ResultDocument
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.errors import Forbidden, InvalidState
+from tongban.core.roles import Role
+from tongban.services.actors import Actor
+from tongban.services.cases import runtime
+from tongban.services.cases.runtime import CaseContext, CaseEnv
+from tongban.services.cases.views import CaseView, case_view
+
+VERIFICATION_DAYS = 20
+"""Working days after the decision within which the commitment is verified (核查)."""
+
+
+def schedule_verification(ctx: CaseContext) -> None:
+    """Called when a notify-and-commit case is approved."""
+    ctx.case.verification_due = ctx.calendar.add(ctx.today, VERIFICATION_DAYS)
+    ctx.record("VerificationScheduled", {"due": ctx.case.verification_due.isoformat()})
+
+
+def verify_commitment(
+    uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, truthful: bool, note: str
+) -> CaseView:
+    ctx = runtime.load(uow, env, number, actor)
+    if not ctx.case.notify_and_commit or ctx.case.verification_due is None:
+        raise InvalidState(f"办件 {number} 没有待核查的告知承诺 (no commitment to verify)")
+    if actor.tenant_code != ctx.tenant.code or not (actor.roles & {Role.REVIEWER, Role.APPROVER}):
+        raise Forbidden(f"{actor.username} 不能核查本单位的告知承诺")
+    ctx.case.verification_due = None
+    if truthful:
+        ctx.record("CommitmentVerified", {"note": note})
+    else:
+        ctx.case.status = "revoked"
+        ctx.case.revoked_at = ctx.now
+        result = uow.session.scalar(
+            select(ResultDocument).where(ResultDocument.case_id == ctx.case.id)
+        )
+        if result is not None:
+            result.revoked_at = ctx.now
+        ctx.record("DecisionRevoked", {"reason": f"承诺不实：{note}"})
+    view = case_view(uow, ctx.case)
+    uow.commit()
+    return view
