@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from tongban.adapters.db.unit_of_work import Database
 from tongban.bootstrap import case_results
-from tongban.core.errors import NotFound
 from tongban.config import load_settings
+from tongban.core.errors import NotFound
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.results import CaseResults
 from tongban.services.cases.runtime import CaseEnv
