@@ -131,6 +131,25 @@ def audit_verify() -> None:
 
 
 @main.command()
+@click.option("--cases", "count", default=100, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=2026, show_default=True, type=int)
+def simulate(count: int, seed: int) -> None:
+    """Push N cases through the demo matters (load the demo first) and print a summary."""
+    from tongban.bootstrap import bootstrap, case_env
+    from tongban.services.cases.simulation import offers
+    from tongban.services.cases.simulation import simulate as run
+
+    platform = bootstrap()
+    env = case_env(platform)
+    if not offers(platform.db, env):
+        click.echo("no published implementations: run `tongban load tenants` first", err=True)
+        sys.exit(1)
+    with click.progressbar(length=count, label="办件模拟 simulating cases") as bar:
+        summary = run(platform.db, env, count, seed=seed, progress=bar.update)
+    click.echo(summary.describe())
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, envvar="PORT", show_default=True, type=int)
 @click.option(

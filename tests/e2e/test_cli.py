@@ -94,3 +94,15 @@ def test_load_of_a_broken_tree_changes_nothing(tmp_path: Path) -> None:
     assert done.returncode == 1 and "nothing loaded" in done.stderr
     assert "extra.yaml" in done.stderr
     assert tongban("load", str(DEMO), var=tmp_path).returncode == 0
+
+
+def test_simulate_pushes_cases_through_the_demo_and_the_audit_log_verifies(tmp_path: Path) -> None:
+    assert tongban("simulate", "--cases", "3", var=tmp_path).returncode == 1  # nothing loaded
+    assert tongban("load", str(DEMO), var=tmp_path).returncode == 0
+    done = tongban("simulate", "--cases", "6", var=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "6 case(s)" in done.stdout and "outcomes:" in done.stdout
+    audit = tongban("audit", "verify", var=tmp_path)
+    assert audit.returncode == 0 and "intact" in audit.stdout
+    sweep = tongban("sweep", var=tmp_path)
+    assert sweep.returncode == 0 and "checked" in sweep.stdout

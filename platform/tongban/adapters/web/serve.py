@@ -21,7 +21,7 @@ from tongban.adapters.web.demo import (
     highlights,
 )
 from tongban.adapters.web.identity import PLATFORM_ADMIN
-from tongban.bootstrap import bootstrap
+from tongban.bootstrap import Platform, bootstrap
 
 
 def _banner(url: str, password: str | None, picks: list[tuple[str, str, str]]) -> str:
@@ -39,6 +39,18 @@ def _banner(url: str, password: str | None, picks: list[tuple[str, str, str]]) -
     return "\n".join(lines)
 
 
+def _seed_cases(platform: Platform) -> None:
+    """The demo shows the engine working: one sample case in every state (first run only)."""
+    from tongban.bootstrap import case_env
+    from tongban.services.cases.simulation import seed_sample_cases
+
+    made = seed_sample_cases(platform.db, case_env(platform))
+    if made:
+        click.echo(f"sample cases in every state: {len(made)} (see 办件 in the web app)")
+        for state, number in made.items():
+            click.echo(f"  {state:<24} {number}")
+
+
 def serve(host: str, port: int, demo_dir: Path | None) -> None:
     platform = bootstrap()  # applies migrations
     password: str | None = None
@@ -47,6 +59,7 @@ def serve(host: str, port: int, demo_dir: Path | None) -> None:
 
         summary = load_tree(platform.db, demo_dir, platform.schemas)
         click.echo(summary.describe())
+        _seed_cases(platform)
     app = create_app(platform)
     picks: list[tuple[str, str, str]] = []
     if demo_dir is not None:
