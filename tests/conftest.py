@@ -87,3 +87,4 @@ def db(request: pytest.FixtureRequest, _databases) -> Iterator[Database]:  # typ
     with database.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+    database.tree_changed()

@@ -26,8 +26,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import math
-import numbers
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -38,8 +36,20 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchAnchor, NoSuchResource, PointerToNowhere, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from tongban.core.codes import id_card_problem, uscc_problem
+from tongban.core.codes import USCC_CHARSET, id_card_problem, uscc_problem
 from tongban.core.errors import InvalidDefinition, Violation
+from tongban.core.form_compiler import (
+    REQUIRED_EN,
+    REQUIRED_ZH,
+    Record,
+    Unsupported,
+    compile_predicate,
+    compile_reporter,
+    describe,
+    not_allowed,
+    short,
+    title_of,
+)
 
 DRAFT_2020_12: Final = "https://json-schema.org/draft/2020-12/schema"
 COMMON_ID: Final = "urn:tongban:common"
@@ -129,19 +139,51 @@ _FORMATS: dict[str, Callable[[object], bool]] = {
 FORMATS: Final = frozenset(_FORMATS)
 """The formats forms may use. Each is checked; any other format is refused up front."""
 
+# Quick tests that accept only what the checkers above accept: the compiled validator tries
+# one first and leaves anything it does not accept (and every message) to the checker.
+_ID_CARD_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]").fullmatch
+_USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}").fullmatch
+_USCC_AS_BASE_34 = str.maketrans(
+    {char: "0123456789abcdefghijklmnopqrstu"[index] for index, char in enumerate(USCC_CHARSET)}
+)
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _quick_id_card(number: str) -> bool:
+    """Whether ``number`` is certainly a valid citizen ID number (``id_card_problem``).
+
+    ISO 7064 MOD 11-2 weighs the digit k places left of the check digit by 2**k mod 11; as
+    13 ≡ 2 (mod 11), the weighted sum of the first 17 digits ≡ 2 × int(them, base 13).
+    """
+    return (
+        _ID_CARD_SHAPE(number) is not None
+        and "10X98765432"[2 * int(number[:17], 13) % 11] == number[17].upper()
+    )
+
+
+def _quick_uscc(code: str) -> bool:
+    """Whether ``code`` is certainly a valid unified social credit code (``uscc_problem``).
+
+    GB 32100 weighs the i-th character's index in the charset by 3**i mod 31; as 34 ≡ 3
+    (mod 31), the weighted sum ≡ the first 17 characters, reversed, read in base 34.
+    """
+    if _USCC_SHAPE(code) is None:
+        return False
+    total = int(code[16::-1].translate(_USCC_AS_BASE_34), 34)
+    if USCC_CHARSET[-total % 31] != code[17]:
+        return False
+    org = sum(int(char, 36) * weight for char, weight in zip(code[8:16], _ORG_WEIGHTS, strict=True))
+    return "0X987654321"[org % 11] == code[16]
+
+
+_QUICK_FORMATS: dict[str, Callable[[str], bool]] = {
+    "cn-id-card": _quick_id_card,
+    "cn-uscc": _quick_uscc,
+}
+
 FORMAT_CHECKER: Final = FormatChecker(formats=())
 for _name, _check in _FORMATS.items():
     FORMAT_CHECKER.checks(_name, raises=ValueError)(_check)
-
-
-def _format_test(check: Callable[[object], bool]) -> Callable[[Any], bool]:
-    def test(instance: Any) -> bool:
-        try:
-            return check(instance)
-        except ValueError:
-            return False
-
-    return test
 
 
 # --------------------------------------------------------------------------- registry
@@ -401,21 +443,10 @@ def check_form_schema(schema: object, registry: SchemaRegistry) -> list[Violatio
     return sorted(problems)
 
 
-def _short(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_short = short
 
 
 # --------------------------------------------------------------------------- validation
-
-_TYPE_ZH = {
-    "string": "字符串",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "布尔值",
-    "object": "对象",
-    "array": "数组",
-    "null": "空值",
-}
 
 
 class FormValidator:
@@ -423,7 +454,14 @@ class FormValidator:
 
     Construction refuses a schema with any ``check_form_schema`` problem (raising
     ``InvalidDefinition``), so a validator never meets an unresolvable reference.
+
+    The schema is compiled (``tongban.core.form_compiler``) into a validity predicate and an
+    error reporter, which report exactly the errors jsonschema's ``iter_errors`` does (same
+    instance pointers, same messages); a schema using a keyword the compiler does not cover
+    is validated by jsonschema alone, and so is data that makes the compiled code raise.
     """
+
+    MAX_CACHED_MESSAGES = 4096  # (location, error) → message text, reused across calls
 
     def __init__(self, schema: Mapping[str, Any], registry: SchemaRegistry) -> None:
         problems = check_form_schema(schema, registry)
@@ -435,16 +473,20 @@ class FormValidator:
             schema, registry=registry.registry, format_checker=FORMAT_CHECKER
         )
         self._titles = _field_titles(schema)
+        self._messages: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._fast: Callable[[Any], bool] | None
+        self._report: Callable[[Any], list[Record] | None] | None
         try:
-            self._fast = _Compiler().compile(schema, registry.resolver_for(schema), root=True)
-        except _Unsupported:
-            self._fast = None
+            resolver = registry.resolver_for(schema)
+            self._fast = compile_predicate(schema, resolver, _FORMATS)
+            self._report = compile_reporter(schema, resolver, _FORMATS, _QUICK_FORMATS)
+        except Unsupported:
+            self._fast = self._report = None
 
     @property
     def compiled(self) -> bool:
-        """Whether valid data is recognised by the compiled predicate (the fast path)."""
-        return self._fast is not None
+        """Whether the compiled predicate and error reporter serve this schema."""
+        return self._report is not None
 
     def is_valid(self, data: object) -> bool:
         if self._fast is not None:
@@ -456,26 +498,63 @@ class FormValidator:
 
     def validate(self, data: object) -> list[Violation]:
         """Every error in ``data`` (``FORM_DATA``, pointer into the data), sorted."""
-        if self._fast is not None:
+        if self._report is not None:
             try:
-                if self._fast(data):
-                    return []
+                records = self._report(data)
             except Exception:  # noqa: BLE001 - jsonschema below is the authority
                 pass
+            else:
+                return self._from_records(records) if records else []
+        return self.jsonschema_violations(data)
+
+    def compiled_violations(self, data: object) -> list[Violation]:
+        """``validate`` done by the compiled reporter alone (no fallback: raises whatever it
+        raises, and ``TypeError`` for a schema it does not cover) — for tests."""
+        if self._report is None:
+            raise TypeError("this form schema is validated by jsonschema only")
+        records = self._report(data)
+        return self._from_records(records) if records else []
+
+    def jsonschema_violations(self, data: object) -> list[Violation]:
+        """``validate`` done by jsonschema's ``iter_errors`` alone: the reference the
+        compiled reporter agrees with, and the path for schemas it does not cover."""
         found: set[Violation] = set()
         for error in self._validator.iter_errors(data):
             found.update(self._violations(error))
         return sorted(found)
 
+    def _from_records(self, records: list[Record]) -> list[Violation]:
+        messages = self._messages
+        found: set[tuple[str, str]] = set()
+        for tokens, title, zh, en in records:
+            key = (tuple(tokens), title, zh, en)
+            pointer_message = messages.get(key)
+            if pointer_message is None:
+                path = key[0][::-1]
+                if zh is None:
+                    message = en
+                else:
+                    label, name = self._label(path, title)
+                    message = f"{label} {zh} ({name} {en})"
+                pointer_message = (json_pointer(path), message)
+                if len(messages) >= self.MAX_CACHED_MESSAGES:
+                    messages.clear()
+                messages[key] = pointer_message
+            found.add(pointer_message)
+        # one code, no source: ordered by (pointer, message) as the violations would be
+        return [Violation(FORM_DATA, pointer, message) for pointer, message in sorted(found)]
+
     # -- messages naming the field, in Chinese and English
-    def _label(self, path: tuple[str | int, ...], schema: object = None) -> tuple[str, str]:
+    def _label(self, path: tuple[str | int, ...], fallback: str | None) -> tuple[str, str]:
+        """(label, name) of the field at ``path``: its title from the form (or else the
+        ``fallback`` title of the schema that failed) with its name, or just its name."""
         names = [p for p in path if isinstance(p, str)]
         if not names:
             return "表单", "form"
         name = names[-1]
         title = self._titles.get(tuple("*" if isinstance(p, int) else p for p in path))
-        if title is None and isinstance(schema, dict) and isinstance(schema.get("title"), str):
-            title = schema["title"]
+        if title is None:
+            title = fallback
         return (f"{title}({name})" if title else name), name
 
     def _violations(self, error: ValidationError) -> Iterator[Violation]:
@@ -491,10 +570,13 @@ class FormValidator:
                         error.schema.get("properties") if isinstance(error.schema, dict) else None
                     )
                     label, name = self._label(
-                        where, properties.get(missing) if isinstance(properties, dict) else None
+                        where,
+                        title_of(properties.get(missing)) if isinstance(properties, dict) else None,
                     )
                     yield Violation(
-                        FORM_DATA, json_pointer(where), f"{label} 为必填项 ({name} is required)"
+                        FORM_DATA,
+                        json_pointer(where),
+                        f"{label} {REQUIRED_ZH} ({name} {REQUIRED_EN})",
                     )
             return
         if (
@@ -507,50 +589,11 @@ class FormValidator:
             allowed = error.schema.get("properties", {})
             for extra in error.instance:
                 if extra not in allowed:
-                    yield Violation(
-                        FORM_DATA,
-                        json_pointer((*path, extra)),
-                        f"不允许填写字段 {extra} (field {extra} is not allowed)",
-                    )
+                    yield Violation(FORM_DATA, json_pointer((*path, extra)), not_allowed(extra))
             return
-        label, name = self._label(path, error.schema)
-        zh, en = _describe(keyword, value, error)
+        label, name = self._label(path, title_of(error.schema))
+        zh, en = describe(keyword, value, error.cause, error.message)
         yield Violation(FORM_DATA, json_pointer(path), f"{label} {zh} ({name} {en})")
-
-
-def _describe(keyword: object, value: Any, error: ValidationError) -> tuple[str, str]:
-    if keyword == "type":
-        types = value if isinstance(value, list) else [value]
-        zh = "或".join(_TYPE_ZH.get(str(t), str(t)) for t in types)
-        return f"应为{zh}", f"must be of type {' or '.join(map(str, types))}"
-    if keyword == "format":
-        cause = f"：{error.cause}" if error.cause is not None else ""
-        return f"格式不正确{cause}", f"is not a valid {value}"
-    if keyword == "pattern":
-        return "格式不正确", f"does not match {value}"
-    if keyword == "minLength":
-        return f"至少 {value} 个字符", f"is shorter than {value} characters"
-    if keyword == "maxLength":
-        return f"最多 {value} 个字符", f"is longer than {value} characters"
-    if keyword == "minimum":
-        return f"不能小于 {value}", f"is less than {value}"
-    if keyword == "maximum":
-        return f"不能大于 {value}", f"is greater than {value}"
-    if keyword == "exclusiveMinimum":
-        return f"必须大于 {value}", f"must be greater than {value}"
-    if keyword == "exclusiveMaximum":
-        return f"必须小于 {value}", f"must be less than {value}"
-    if keyword == "enum":
-        return "取值不在允许范围内", _short(f"must be one of {value!r}")
-    if keyword == "const":
-        return f"取值应为 {value!r}", _short(f"must be {value!r}")
-    if keyword == "minItems":
-        return f"至少 {value} 项", f"has fewer than {value} items"
-    if keyword == "maxItems":
-        return f"最多 {value} 项", f"has more than {value} items"
-    if keyword == "uniqueItems":
-        return "各项不能重复", "has duplicate items"
-    return "不符合要求", _short(error.message)
 
 
 def _field_titles(schema: Mapping[str, Any]) -> dict[tuple[str, ...], str]:
@@ -579,407 +622,3 @@ def validate_form_data(
 ) -> list[Violation]:
     """Every error in ``data`` against ``schema``, with the validator cached per schema."""
     return registry.validator(schema).validate(data)
-
-
-# --------------------------------------------------------------------------- fast path
-
-_Check = Callable[[Any], bool]
-
-
-class _Unsupported(Exception):
-    """The schema uses something the compiler does not reproduce exactly."""
-
-
-_KEYWORDS: Final = frozenset(Draft202012Validator.VALIDATORS)
-_COMPILED: Final = frozenset(
-    {
-        "$ref",
-        "type",
-        "enum",
-        "const",
-        "format",
-        "pattern",
-        "minLength",
-        "maxLength",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "properties",
-        "required",
-        "additionalProperties",
-        "dependentRequired",
-        "minProperties",
-        "maxProperties",
-        "items",
-        "minItems",
-        "maxItems",
-        "allOf",
-        "anyOf",
-        "oneOf",
-        "not",
-        "if",
-    }
-)
-
-
-def _always(_: Any) -> bool:
-    return True
-
-
-def _never(_: Any) -> bool:
-    return False
-
-
-def _is_number(x: Any) -> bool:
-    if type(x) is int or type(x) is float:
-        return True
-    return not isinstance(x, bool) and isinstance(x, numbers.Number)
-
-
-def _is_integer(x: Any) -> bool:
-    if type(x) is int:
-        return True
-    if isinstance(x, bool):
-        return False
-    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
-
-
-_TYPE_TESTS: dict[str, _Check] = {
-    "string": lambda x: isinstance(x, str),
-    "integer": _is_integer,
-    "number": _is_number,
-    "boolean": lambda x: isinstance(x, bool),
-    "null": lambda x: x is None,
-    "array": lambda x: isinstance(x, list),
-    "object": lambda x: isinstance(x, dict),
-}
-
-
-def _json_equal(one: Any, two: Any) -> bool:
-    """Equality as JSON Schema sees it (as jsonschema's): booleans are not numbers."""
-    if one is two:
-        return True
-    if isinstance(one, str) or isinstance(two, str):
-        return bool(one == two)
-    if isinstance(one, list) and isinstance(two, list):
-        return len(one) == len(two) and all(
-            _json_equal(a, b) for a, b in zip(one, two, strict=True)
-        )
-    if isinstance(one, dict) and isinstance(two, dict):
-        return len(one) == len(two) and all(
-            key in two and _json_equal(value, two[key]) for key, value in one.items()
-        )
-    if isinstance(one, bool) != isinstance(two, bool):
-        return False
-    return bool(one == two)
-
-
-_PYTHON_TYPES: dict[str, type] = {
-    "string": str,
-    "boolean": bool,
-    "null": type(None),
-    "array": list,
-    "object": dict,
-}
-
-
-def _any_of(checks: list[_Check]) -> _Check:
-    if not checks:
-        return _never
-    if len(checks) == 1:
-        return checks[0]
-    frozen = tuple(checks)
-
-    def check(x: Any) -> bool:
-        for each in frozen:
-            if each(x):
-                return True
-        return False
-
-    return check
-
-
-def _all_of(checks: list[_Check]) -> _Check:
-    if not checks:
-        return _always
-    if len(checks) == 1:
-        return checks[0]
-    frozen = tuple(checks)
-
-    def check(x: Any) -> bool:
-        for each in frozen:
-            if not each(x):
-                return False
-        return True
-
-    return check
-
-
-class _Compiler:
-    """Compiles a schema into a validity predicate agreeing with jsonschema's ``is_valid``.
-
-    Anything it cannot reproduce exactly (unknown-to-it keywords that jsonschema applies,
-    recursive references) raises ``_Unsupported``; the caller then uses jsonschema only.
-    """
-
-    def __init__(self) -> None:
-        self._active: set[int] = set()
-        self._memo: dict[int, _Check] = {}
-
-    def compile(self, schema: object, resolver: Any, *, root: bool = False) -> _Check:
-        if schema is True:
-            return _always
-        if schema is False:
-            return _never
-        if not isinstance(schema, dict):
-            raise _Unsupported(f"schema {schema!r}")
-        if not root and "$id" in schema:
-            resolver = resolver.in_subresource(DRAFT202012.create_resource(schema))
-        present = _KEYWORDS.intersection(schema)
-        if not present <= _COMPILED:
-            raise _Unsupported(", ".join(sorted(present - _COMPILED)))
-        checks: list[_Check] = []
-        typing = self._type(schema["type"]) if "type" in schema else None
-        string = self._string(schema, typing)  # carries the type test when there is one
-        if string is not None:
-            checks.append(string)
-        elif typing is not None:
-            checks.append(typing[0])
-        if "enum" in schema:
-            checks.append(self._enum(schema["enum"]))
-        if "const" in schema:
-            const = schema["const"]
-            checks.append(lambda x: _json_equal(x, const))
-        number = self._number(schema)
-        if number is not None:
-            checks.append(number)
-        obj = self._object(schema, resolver)
-        if obj is not None:
-            checks.append(obj)
-        array = self._array(schema, resolver)
-        if array is not None:
-            checks.append(array)
-        checks.extend(self._combinators(schema, resolver))
-        if "$ref" in schema:
-            checks.append(self._ref(schema["$ref"], resolver))
-        return _all_of(checks)
-
-    def _ref(self, ref: object, resolver: Any) -> _Check:
-        if not isinstance(ref, str):
-            raise _Unsupported("$ref")
-        try:
-            resolved = resolver.lookup(ref)
-        except Unresolvable as error:
-            raise _Unsupported(str(error)) from None
-        key = id(resolved.contents)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._active:
-            raise _Unsupported("recursive $ref")
-        self._active.add(key)
-        try:
-            check = self.compile(resolved.contents, resolved.resolver)
-        finally:
-            self._active.discard(key)
-        self._memo[key] = check
-        return check
-
-    @staticmethod
-    def _type(value: object) -> tuple[_Check, bool, _Check]:
-        """(the type test, whether strings pass it, the test for anything but strings)."""
-        names = value if isinstance(value, list) else [value]
-        for name in names:
-            if not isinstance(name, str) or name not in _TYPE_TESTS:
-                raise _Unsupported(f"type {name!r}")
-        if all(name in _PYTHON_TYPES for name in names):
-            python_types = tuple(_PYTHON_TYPES[name] for name in names)
-            others = tuple(t for t in python_types if t is not str)
-            return (
-                lambda x: isinstance(x, python_types),
-                str in python_types,
-                (lambda x: isinstance(x, others)) if others else _never,
-            )
-        return (
-            _any_of([_TYPE_TESTS[name] for name in names]),
-            "string" in names,
-            _any_of([_TYPE_TESTS[name] for name in names if name != "string"]),
-        )
-
-    @staticmethod
-    def _enum(values: object) -> _Check:
-        if not isinstance(values, list):
-            raise _Unsupported("enum")
-        if all(isinstance(v, str) for v in values):
-            allowed = frozenset(values)
-            return lambda x: isinstance(x, str) and x in allowed
-        frozen = tuple(values)
-        return lambda x: any(_json_equal(x, v) for v in frozen)
-
-    @staticmethod
-    def _string(
-        schema: dict[str, Any], typing: tuple[_Check, bool, _Check] | None
-    ) -> _Check | None:
-        low = schema.get("minLength")
-        high = schema.get("maxLength")
-        pattern = schema.get("pattern")
-        fmt = schema.get("format")
-        if low is None and high is None and pattern is None and fmt is None:
-            return None
-        low_n = 0 if low is None else low
-        high_n = math.inf if high is None else high
-        if not isinstance(low_n, int | float) or not isinstance(high_n, int | float):
-            raise _Unsupported("length")
-        if pattern is not None and not isinstance(pattern, str):
-            raise _Unsupported("pattern")
-        search = re.compile(pattern).search if pattern is not None else None
-        fmt_test = _format_test(_FORMATS[fmt]) if fmt in _FORMATS else None
-        strings_pass, others = (True, _always) if typing is None else typing[1:]
-
-        def check(x: Any) -> bool:
-            if isinstance(x, str):
-                if not strings_pass:
-                    return False
-                n = len(x)
-                if n < low_n or n > high_n:
-                    return False
-                if search is not None and search(x) is None:
-                    return False
-                return fmt_test is None or fmt_test(x)
-            return others(x)
-
-        return check
-
-    @staticmethod
-    def _number(schema: dict[str, Any]) -> _Check | None:
-        bounds = [
-            (schema.get(k), op)
-            for k, op in (
-                ("minimum", "ge"),
-                ("maximum", "le"),
-                ("exclusiveMinimum", "gt"),
-                ("exclusiveMaximum", "lt"),
-            )
-            if k in schema
-        ]
-        if not bounds:
-            return None
-        for bound, _ in bounds:
-            if not _is_number(bound):
-                raise _Unsupported("numeric bound")
-        low = max((b for b, op in bounds if op == "ge"), default=None)
-        high = min((b for b, op in bounds if op == "le"), default=None)
-        low_x = max((b for b, op in bounds if op == "gt"), default=None)
-        high_x = min((b for b, op in bounds if op == "lt"), default=None)
-
-        def check(x: Any) -> bool:
-            if _is_number(x):
-                if low is not None and x < low:
-                    return False
-                if high is not None and x > high:
-                    return False
-                if low_x is not None and x <= low_x:
-                    return False
-                if high_x is not None and x >= high_x:
-                    return False
-            return True
-
-        return check
-
-    def _object(self, schema: dict[str, Any], resolver: Any) -> _Check | None:
-        keys = ("properties", "required", "additionalProperties", "dependentRequired")
-        if not any(k in schema for k in keys) and not (
-            "minProperties" in schema or "maxProperties" in schema
-        ):
-            return None
-        properties = schema.get("properties", {})
-        required = schema.get("required", [])
-        dependent = schema.get("dependentRequired", {})
-        if not isinstance(properties, dict) or not isinstance(required, list):
-            raise _Unsupported("properties/required")
-        if not isinstance(dependent, dict):
-            raise _Unsupported("dependentRequired")
-        compiled = tuple((name, self.compile(sub, resolver)) for name, sub in properties.items())
-        needed = tuple(required)
-        dependencies = tuple((k, tuple(v)) for k, v in dependent.items())
-        min_props = schema.get("minProperties", 0)
-        max_props = schema.get("maxProperties", math.inf)
-        known = frozenset(properties)
-        extra: _Check | None = None
-        closed = False
-        if "additionalProperties" in schema:
-            additional = schema["additionalProperties"]
-            if additional is False:
-                closed = True
-            elif additional is not True:
-                extra = self.compile(additional, resolver)
-
-        def check(x: Any) -> bool:
-            if not isinstance(x, dict):
-                return True
-            for name in needed:
-                if name not in x:
-                    return False
-            for name, sub in compiled:
-                if name in x and not sub(x[name]):
-                    return False
-            if closed:
-                for name in x:
-                    if name not in known:
-                        return False
-            elif extra is not None:
-                for name, value in x.items():
-                    if name not in known and not extra(value):
-                        return False
-            for name, others in dependencies:
-                if name in x:
-                    for other in others:
-                        if other not in x:
-                            return False
-            return min_props <= len(x) <= max_props
-
-        return check
-
-    def _array(self, schema: dict[str, Any], resolver: Any) -> _Check | None:
-        if not any(k in schema for k in ("items", "minItems", "maxItems")):
-            return None
-        item = self.compile(schema["items"], resolver) if "items" in schema else None
-        low = schema.get("minItems", 0)
-        high = schema.get("maxItems", math.inf)
-
-        def check(x: Any) -> bool:
-            if isinstance(x, list):
-                if not low <= len(x) <= high:
-                    return False
-                if item is not None:
-                    for each in x:
-                        if not item(each):
-                            return False
-            return True
-
-        return check
-
-    def _combinators(self, schema: dict[str, Any], resolver: Any) -> list[_Check]:
-        checks: list[_Check] = []
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            if keyword not in schema:
-                continue
-            subs = schema[keyword]
-            if not isinstance(subs, list):
-                raise _Unsupported(keyword)
-            parts = tuple(self.compile(sub, resolver) for sub in subs)
-            if keyword == "allOf":
-                checks.append(_all_of(list(parts)))
-            elif keyword == "anyOf":
-                checks.append(_any_of(list(parts)))
-            else:
-                checks.append(lambda x, parts=parts: sum(1 for p in parts if p(x)) == 1)
-        if "not" in schema:
-            negated = self.compile(schema["not"], resolver)
-            checks.append(lambda x: not negated(x))
-        if "if" in schema:
-            condition = self.compile(schema["if"], resolver)
-            then = self.compile(schema["then"], resolver) if "then" in schema else _always
-            otherwise = self.compile(schema["else"], resolver) if "else" in schema else _always
-            checks.append(lambda x: then(x) if condition(x) else otherwise(x))
-        return checks

@@ -33,6 +33,7 @@ from tongban.core.documents import (
 from tongban.core.errors import Conflict, InvalidDefinition
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
+from tongban.services.cases.time import clear_calendar_cache
 from tongban.services.definitions import content_hash
 from tongban.services.schemas import Schemas
 from tongban.services.tenants import upsert_tenant
@@ -75,6 +76,7 @@ def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas)
                     assert matter.doc is not None  # a clean snapshot parsed every file
                     _publish_loaded(uow, tenant, matter.doc, summary)
             uow.commit()
+            clear_calendar_cache()
         except IntegrityError as exc:
             raise Conflict(
                 f"{directory}: nothing loaded; the tree conflicts with the database: {exc.orig}"

@@ -41,6 +41,7 @@ def upsert_tenant(uow: UnitOfWork, doc: TenantDoc, parent_code: str | None) -> T
     tenant.level = int(doc.level)
     tenant.parent_id = parent.id if parent else None
     tenant.path = path
+    uow.tree_changed()
     tenant.supplement_alert_threshold = doc.settings.supplement_alert_threshold
     tenant.near_limit_days = doc.settings.near_limit_days
     uow.session.flush()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from tongban.adapters.db.models import Base, TenantScoped
+from tongban.adapters.db.models import TenantScoped
 from tongban.core.errors import Forbidden, TenantScopeRequired
 
 
@@ -35,10 +35,6 @@ class PlatformScope:
 Scope = TenantScope | PlatformScope
 
 
-def _scoped_classes() -> list[type]:
-    return [m.class_ for m in Base.registry.mappers if issubclass(m.class_, TenantScoped)]
-
-
 def _touches_scoped(state: ORMExecuteState) -> bool:
     return any(issubclass(m.class_, TenantScoped) for m in state.all_mappers)
 
@@ -53,11 +49,15 @@ def _on_execute(state: ORMExecuteState) -> None:
         raise TenantScopeRequired("tenant-scoped query without a tenant scope")
     if isinstance(scope, PlatformScope):
         return
-    ids = scope.visible_ids if state.is_select else scope.writable_ids
+    ids = tuple(sorted(scope.visible_ids if state.is_select else scope.writable_ids))
+    # One criterion on the mixin covers every tenant-scoped entity in the statement; the
+    # lambda is cached by SQLAlchemy and ``ids`` becomes a bound (expanding) parameter.
     state.statement = state.statement.options(
-        *(
-            with_loader_criteria(cls, cls.tenant_id.in_(sorted(ids)), include_aliases=True)
-            for cls in _scoped_classes()
+        with_loader_criteria(
+            TenantScoped,
+            lambda cls: cls.tenant_id.in_(ids),
+            include_aliases=True,
+            track_closure_variables=True,
         )
     )
 

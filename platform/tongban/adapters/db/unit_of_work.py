@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import Engine, select
@@ -20,13 +22,24 @@ from tongban.adapters.db.tenant_guard import PlatformScope, Scope, TenantScope
 from tongban.core.errors import NotFound
 from tongban.core.tenancy import TenantRef
 
+SCOPE_TTL_SECONDS = 60.0
+"""How long a tenant's lineage is cached: another process's tree change is seen within it."""
+
 
 class UnitOfWork:
     """One transaction. Nothing is written unless ``commit()`` is called; leaving the
     ``with`` block without committing (or with an exception) rolls everything back."""
 
-    def __init__(self, session: Session, scope: Scope, tenant: TenantRef | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        scope: Scope,
+        tenant: TenantRef | None,
+        on_tree_change: Callable[[], None] | None = None,
+    ) -> None:
         self.session = session
+        self._on_tree_change = on_tree_change
+        self._tree_changed = False
         self.scope = scope
         self.tenant = tenant  # None only in platform scope
         self.tenants = TenantRepository(session)
@@ -52,8 +65,15 @@ class UnitOfWork:
             )
             self.session.info["scope"] = self.scope
 
+    def tree_changed(self) -> None:
+        """Tenants were added or moved: cached lineages are dropped when this commits."""
+        self._tree_changed = True
+
     def commit(self) -> None:
         self.session.commit()
+        if self._tree_changed and self._on_tree_change is not None:
+            self._on_tree_change()
+            self._tree_changed = False
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -79,15 +99,29 @@ class Database:
         self._write_sessions = sessionmaker(
             self.engine.execution_options(**{WRITE_INTENT: True}), expire_on_commit=False
         )
+        # lineage per tenant code; the tree changes only through ``tree_changed`` callers
+        self._scopes: dict[str, tuple[float, TenantScope, TenantRef]] = {}
         tenant_guard.install(Session)
 
     def for_tenant(self, code: str, *, readonly: bool = False) -> UnitOfWork:
         """A unit of work scoped to ``code``'s lineage. Commands use the default; reads
         that never write may pass ``readonly=True`` (no write lock on SQLite)."""
         session = self._sessions() if readonly else self._write_sessions()
+        cached = self._scopes.get(code)
+        if cached is None or cached[0] < time.monotonic():
+            try:
+                cached = (time.monotonic() + SCOPE_TTL_SECONDS, *self._scope_of(session, code))
+            except NotFound:
+                session.close()
+                raise
+            self._scopes[code] = cached
+        _, scope, ref = cached
+        session.info["scope"] = scope
+        return UnitOfWork(session, scope, ref, self.tree_changed)
+
+    def _scope_of(self, session: Session, code: str) -> tuple[TenantScope, TenantRef]:
         tenant = session.scalar(select(Tenant).where(Tenant.code == code))
         if tenant is None:
-            session.close()
             raise NotFound("tenant", code)
         lineage = session.scalars(
             select(Tenant.id).where(
@@ -96,14 +130,17 @@ class Database:
             )
         ).all()
         scope = TenantScope(tenant.id, tenant.code, frozenset(lineage), frozenset({tenant.id}))
-        session.info["scope"] = scope
-        return UnitOfWork(session, scope, tenant_ref(tenant))
+        return scope, tenant_ref(tenant)
+
+    def tree_changed(self) -> None:
+        """Forget cached scopes: tenants were added or moved (``tongban load``)."""
+        self._scopes.clear()
 
     def platform(self, reason: str, *, write: bool = False) -> UnitOfWork:
         session = self._write_sessions() if write else self._sessions()
         scope = PlatformScope(reason)
         session.info["scope"] = scope
-        return UnitOfWork(session, scope, None)
+        return UnitOfWork(session, scope, None, self.tree_changed)
 
     def unscoped_session(self) -> Session:
         """A session with no scope: any tenant-scoped query in it raises (for tests)."""

@@ -19,7 +19,9 @@ from flask_appbuilder.models.sqla.base import SQLA
 from sqlalchemy import Engine
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from tongban.adapters.web.case_labels import beijing
 from tongban.adapters.web.identity import PLATFORM_ADMIN
+from tongban.adapters.web.views.cases import AlertsView, CasesView, WorklistView
 from tongban.adapters.web.views.catalog import CatalogView
 from tongban.adapters.web.views.common import PERMISSION_VIEW, READ, not_found_page
 from tongban.adapters.web.views.home import HomeView, health
@@ -34,6 +36,19 @@ TENANT_ROLE = "Tongban"
 MENU_CATEGORY = "浏览"
 MENU_TREE = "单位树"
 MENU_CATALOG = "事项目录"
+MENU_CASE_CATEGORY = "办件管理"
+MENU_WORKLIST = "工作台"
+MENU_CASES = "办件"
+MENU_ALERTS = "电子监察"
+MENUS = (
+    MENU_CATEGORY,
+    MENU_TREE,
+    MENU_CATALOG,
+    MENU_CASE_CATEGORY,
+    MENU_WORKLIST,
+    MENU_CASES,
+    MENU_ALERTS,
+)
 
 
 class _PlatformSQLA(SQLA):
@@ -75,7 +90,7 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
         FAB_ROLES={
             TENANT_ROLE: [
                 [f"^{PERMISSION_VIEW}$", f"^can_{READ}$"],
-                [f"^({MENU_CATEGORY}|{MENU_TREE}|{MENU_CATALOG})$", "^menu_access$"],
+                [f"^({'|'.join(MENUS)})$", "^menu_access$"],
                 # their own profile page and password change (FAB's navbar links to them)
                 ["^UserDBModelView$", "^can_userinfo$"],
                 ["^ResetMyPasswordView$", "^can_this_form_(get|post)$"],
@@ -95,6 +110,11 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
         appbuilder = AppBuilder(app, db.session, indexview=HomeView)
         appbuilder.add_view(TenantTreeView, MENU_TREE, icon="fa-sitemap", category=MENU_CATEGORY)
         appbuilder.add_view(CatalogView, MENU_CATALOG, icon="fa-list", category=MENU_CATEGORY)
+        case_menu = {"category": MENU_CASE_CATEGORY}
+        appbuilder.add_view(WorklistView, MENU_WORKLIST, icon="fa-tasks", **case_menu)
+        appbuilder.add_view(CasesView, MENU_CASES, icon="fa-file-text-o", **case_menu)
+        appbuilder.add_view(AlertsView, MENU_ALERTS, icon="fa-bell", **case_menu)
+    app.jinja_env.filters["beijing"] = beijing
     app.add_url_rule("/health", "health", health)
     app.register_error_handler(HTTPNotFound, lambda _error: not_found_page())
     return app

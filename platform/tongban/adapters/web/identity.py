@@ -2,9 +2,10 @@
 
 A Flask-AppBuilder login (``ab_user``) is mapped to a tenant by its username: the
 ``TenantUser`` with the same username (loaded from ``tenants/**/tenant.yaml``) names the
-tenant, roles and department. The platform administrator (``TONGBAN_PLATFORM_ADMIN``,
-default ``admin``), who has no tenant user row, acts for the nation root tenant. Any other
-login has no tenant and sees an error page instead of data.
+tenant, roles and department (its name to show, its code for the worklist). The platform
+administrator (``TONGBAN_PLATFORM_ADMIN``, default ``admin``), who has no tenant user row,
+acts for the nation root tenant. Any other login has no tenant and sees an error page
+instead of data.
 
 The lookup is the one read that needs a platform-scope unit of work: before it we do not
 know the tenant to scope by. It returns only the identity; every page then reads through
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core.roles import Role
 from tongban.core.tenancy import NATION_CODE
+from tongban.services.actors import Actor
 
 PLATFORM_ADMIN = "admin"
 
@@ -30,6 +32,11 @@ class Identity:
     tenant_name: str
     roles: frozenset[Role]
     department: str | None = None  # department name
+    department_code: str | None = None  # what case steps are assigned to
+
+    def actor(self) -> Actor:
+        """The login as the services' actor (tenant, roles, department code)."""
+        return Actor(self.username, self.tenant_code, self.roles, self.department_code)
 
     @property
     def role_labels(self) -> str:
@@ -44,10 +51,11 @@ def identify(
         user = uow.departments.user(username)
         if user is not None:
             tenant = uow.tenants.by_id(user.tenant_id)
-            department = None
+            department = department_code = None
             if user.department_id is not None:
-                names = {d.id: d.name for d in uow.departments.of_tenant(tenant.id)}
-                department = names.get(user.department_id)
+                for dep in uow.departments.of_tenant(tenant.id):
+                    if dep.id == user.department_id:
+                        department, department_code = dep.name, dep.code
             return Identity(
                 username=user.username,
                 name=user.name,
@@ -55,6 +63,7 @@ def identify(
                 tenant_name=tenant.name,
                 roles=frozenset(Role(r) for r in user.roles.split(",") if r),
                 department=department,
+                department_code=department_code,
             )
         if username == platform_admin:
             root = uow.tenants.find(NATION_CODE)

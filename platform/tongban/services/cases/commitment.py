@@ -12,7 +12,7 @@ from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.cases import runtime
 from tongban.services.cases.runtime import CaseContext, CaseEnv
-from tongban.services.cases.views import CaseView, case_view
+from tongban.services.cases.views import CaseView
 
 VERIFICATION_DAYS = 20
 """Working days after the decision within which the commitment is verified (核查)."""
@@ -44,6 +44,6 @@ def verify_commitment(
         if result is not None:
             result.revoked_at = ctx.now
         ctx.record("DecisionRevoked", {"reason": f"承诺不实：{note}"})
-    view = case_view(uow, ctx.case)
+    view = ctx.view()
     uow.commit()
     return view

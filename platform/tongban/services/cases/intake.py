@@ -96,7 +96,7 @@ def submit_application(
     )
     runtime.apply(ctx, start(pinned.flow, case.form_data))
     receive(ctx)
-    view = case_view(uow, case)
+    view = ctx.view()
     uow.commit()
     return view
 
@@ -156,7 +156,7 @@ def accept_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> Cas
     task = ctx.open_step("accept")
     runtime.require_step_actor(ctx, task)
     _accept(ctx, "CaseAccepted")
-    view = case_view(uow, ctx.case)
+    view = ctx.view()
     uow.commit()
     return view
 
@@ -185,16 +185,14 @@ def reject_at_acceptance(
     runtime.require_active(ctx)
     task = ctx.open_step("accept")
     runtime.require_step_actor(ctx, task)
-    for open_task in ctx.open_tasks():
-        open_task.status = "cancelled"
-        open_task.completed_at = ctx.now
+    ctx.close_all()
     ctx.case.status = "rejected"
     ctx.case.decision = "rejected"
     ctx.case.decision_reason = "；".join(reasons)
     ctx.case.concluded_at = ctx.now
     ctx.record("CaseRejected", {"reasons": reasons})
     answer_linked(ctx)
-    view = case_view(uow, ctx.case)
+    view = ctx.view()
     uow.commit()
     return view
 

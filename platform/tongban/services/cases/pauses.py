@@ -20,7 +20,7 @@ from tongban.services.actors import Actor
 from tongban.services.cases import alerts, runtime
 from tongban.services.cases.runtime import CaseContext, CaseEnv, pause_from_json, pause_to_json
 from tongban.services.cases.time import local_date
-from tongban.services.cases.views import CaseView, case_view
+from tongban.services.cases.views import CaseView
 
 SPECIAL_PROCEDURES = {
     "hearing": "听证",
@@ -238,6 +238,6 @@ def _require_some_open_step(ctx: CaseContext) -> None:
 
 
 def _done(uow: UnitOfWork, ctx: CaseContext) -> CaseView:
-    view = case_view(uow, ctx.case)
+    view = ctx.view()
     uow.commit()
     return view

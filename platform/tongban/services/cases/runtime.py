@@ -22,6 +22,7 @@ from tongban.services.actors import Actor
 from tongban.services.cases import journal
 from tongban.services.cases.definitions import Pinned, pinned
 from tongban.services.cases.time import calendar_for, local_date, utcnow
+from tongban.services.cases.views import CaseView, case_view
 from tongban.services.schemas import Schemas
 
 FINAL = ("concluded", "rejected", "withdrawn", "revoked")
@@ -56,6 +57,7 @@ class CaseContext:
     now: dt.datetime
     actor: Actor
     _calendar: WorkCalendar | None = field(default=None, repr=False)
+    _open_tasks: list[CaseTask] | None = field(default=None, repr=False)
 
     @property
     def today(self) -> dt.date:
@@ -81,13 +83,26 @@ class CaseContext:
         )
 
     def open_tasks(self) -> list[CaseTask]:
-        return list(
-            self.uow.session.scalars(
-                select(CaseTask)
-                .where(CaseTask.case_id == self.case.id, CaseTask.status == "open")
-                .order_by(CaseTask.id)
+        """The case's open tasks, read once per command and kept current by ``apply``."""
+        if self._open_tasks is None:
+            self._open_tasks = list(
+                self.uow.session.scalars(
+                    select(CaseTask)
+                    .where(CaseTask.case_id == self.case.id, CaseTask.status == "open")
+                    .order_by(CaseTask.id)
+                )
             )
-        )
+        return list(self._open_tasks)
+
+    def view(self) -> CaseView:
+        return case_view(self.uow, self.case, tasks=self.open_tasks(), tenant_code=self.tenant.code)
+
+    def close_all(self) -> None:
+        """Cancel every open task (rejection, withdrawal)."""
+        for task in self.open_tasks():
+            task.status = "cancelled"
+            task.completed_at = self.now
+        self._open_tasks = []
 
     def open_task(self, node_id: str) -> CaseTask:
         for task in self.open_tasks():
@@ -197,13 +212,18 @@ def apply(ctx: CaseContext, step: Step, outcome_note: Mapping[str, Any] | None =
     ctx.case.flow_state = step.state.to_json()
     gone = set(step.completed) | set(step.cancelled)
     if gone:
+        remaining = []
         for task in ctx.open_tasks():
             if task.node_id in gone:
                 task.status = "cancelled" if task.node_id in step.cancelled else "done"
                 if task.status == "cancelled":
                     task.completed_at = ctx.now
-    for node_id in step.opened:
-        _open(ctx, node_id)
+            else:
+                remaining.append(task)
+        ctx._open_tasks = remaining
+    with ctx.uow.session.no_autoflush:
+        for node_id in step.opened:
+            _open(ctx, node_id)
     ctx.uow.session.flush()
     if step.state.done:
         from tongban.services.cases.finish import finish  # the finish step calls back in here
@@ -229,7 +249,9 @@ def _open(ctx: CaseContext, node_id: str) -> None:
     if ctx.case.accepted_at is not None:
         task.due_on = step_due(ctx.calendar, ctx.today, node.days, ctx.pauses, ctx.today)
     ctx.uow.session.add(task)
-    ctx.uow.session.flush()
+    ctx.open_tasks()
+    assert ctx._open_tasks is not None
+    ctx._open_tasks.append(task)
     if node.kind == "escalate":
         from tongban.services.cases.links import escalate
 

@@ -15,7 +15,7 @@ from tongban.services.actors import Actor
 from tongban.services.cases import runtime
 from tongban.services.cases.commitment import schedule_verification
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.cases.views import CaseView, case_view
+from tongban.services.cases.views import CaseView
 
 DEDICATED = {"accept": "acceptCase", "decide": "decideCase", "conclude": "concludeCase"}
 
@@ -118,9 +118,7 @@ def withdraw_case(
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
     runtime.require_applicant(ctx)
-    for task in ctx.open_tasks():
-        task.status = "cancelled"
-        task.completed_at = ctx.now
+    ctx.close_all()
     ctx.case.status = "withdrawn"
     ctx.case.concluded_at = ctx.now
     ctx.record("CaseWithdrawn", {"reason": reason})
@@ -158,6 +156,6 @@ def _require_running(ctx: runtime.CaseContext) -> None:
 
 
 def _done(uow: UnitOfWork, ctx: runtime.CaseContext) -> CaseView:
-    view = case_view(uow, ctx.case)
+    view = ctx.view()
     uow.commit()
     return view

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time as _time
 
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
@@ -20,7 +21,29 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(CHINA).date()
 
 
+CALENDAR_TTL_SECONDS = 60.0
+_calendars: dict[tuple[str, int], tuple[float, WorkCalendar]] = {}
+
+
+def clear_calendar_cache() -> None:
+    """Forget cached calendars (a tree load changed tenants' holidays)."""
+    _calendars.clear()
+
+
 def calendar_for(uow: UnitOfWork, tenant: Tenant) -> WorkCalendar:
+    """The tenant's calendar, cached per process for ``CALENDAR_TTL_SECONDS``: calendars
+    change a few times a year, and a change made elsewhere is seen within the minute."""
+    key = (str(uow.session.get_bind().engine.url), tenant.id)
+    cached = _calendars.get(key)
+    now = _time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    calendar = _build_calendar(uow, tenant)
+    _calendars[key] = (now + CALENDAR_TTL_SECONDS, calendar)
+    return calendar
+
+
+def _build_calendar(uow: UnitOfWork, tenant: Tenant) -> WorkCalendar:
     """National data, plus every holiday and make-up workday set by the tenant or any of its
     ancestors (a province's local holiday applies to its counties; the nearer level wins).
     A year the national data does not cover counts as supplied when the lineage lists days

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -62,23 +63,28 @@ def task_view(task: CaseTask) -> TaskView:
     )
 
 
-def case_view(uow: UnitOfWork, case: Case) -> CaseView:
-    tasks = uow.session.scalars(
-        select(CaseTask)
-        .where(CaseTask.case_id == case.id, CaseTask.status == "open")
-        .order_by(CaseTask.id)
-    )
-    links = {
-        i: n
-        for i, n in uow.session.execute(
-            select(Case.id, Case.number).where(
-                Case.id.in_([x for x in (case.origin_case_id, case.joint_case_id) if x])
-            )
-        )
-    }
+def case_view(
+    uow: UnitOfWork,
+    case: Case,
+    *,
+    tasks: Sequence[CaseTask] | None = None,
+    tenant_code: str | None = None,
+) -> CaseView:
+    """The view of ``case``; a command passes the open tasks and tenant it already holds."""
+    if tasks is None:
+        tasks = uow.session.scalars(
+            select(CaseTask)
+            .where(CaseTask.case_id == case.id, CaseTask.status == "open")
+            .order_by(CaseTask.id)
+        ).all()
+    linked = [x for x in (case.origin_case_id, case.joint_case_id) if x]
+    links: dict[int, str] = {}
+    if linked:
+        rows = uow.session.execute(select(Case.id, Case.number).where(Case.id.in_(linked)))
+        links = {case_id: number for case_id, number in rows}
     return CaseView(
         number=case.number,
-        tenant_code=uow.tenants.by_id(case.tenant_id).code,
+        tenant_code=tenant_code or uow.tenants.by_id(case.tenant_id).code,
         matter_code=case.matter_code,
         matter_name=case.matter_name,
         matter_version=case.matter_version,

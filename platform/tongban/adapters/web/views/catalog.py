@@ -21,6 +21,7 @@ from tongban.adapters.web.presenters import (
 from tongban.adapters.web.views.common import (
     PERMISSION_VIEW,
     READ,
+    int_arg,
     platform,
     render_page,
     tenant_page,
@@ -32,11 +33,6 @@ from tongban.services import catalog
 from tongban.services.definitions import KINDS
 
 LEVEL_KEYS = {level.key: level for level in Level}
-
-
-def _int_arg(name: str, default: int | None) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 class CatalogView(BaseView):
@@ -61,8 +57,8 @@ class CatalogView(BaseView):
             uow,
             kind=kind if kind in KINDS else None,
             level=LEVEL_KEYS.get(level_key),
-            page=_int_arg("page", 1) or 1,
-            per_page=_int_arg("per_page", catalog.PER_PAGE) or catalog.PER_PAGE,
+            page=int_arg("page", 1) or 1,
+            per_page=int_arg("per_page", catalog.PER_PAGE) or catalog.PER_PAGE,
         )
         return render_page(
             "tongban/catalog.html",
@@ -77,7 +73,7 @@ class CatalogView(BaseView):
         self, uow: UnitOfWork, kind: str, tenant_code: str, code: str
     ) -> catalog.MatterDetail:
         return catalog.matter_detail(
-            uow, platform().schemas, tenant_code, kind, code, version=_int_arg("version", None)
+            uow, platform().schemas, tenant_code, kind, code, version=int_arg("version", None)
         )
 
     @expose("/standard/<tenant_code>/<code>")

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, render_template
+from flask import current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -44,7 +44,15 @@ def current_identity() -> Identity | None:
 
 
 def tenant_uow(identity: Identity) -> UnitOfWork:
-    return platform().db.for_tenant(identity.tenant_code)
+    """The pages only read: a read-only unit of work never waits for SQLite's write lock."""
+    return platform().db.for_tenant(identity.tenant_code, readonly=True)
+
+
+def int_arg(name: str, default: int | None) -> int | None:
+    """A positive integer query argument (``page``, ``per_page``, ``version``), or
+    ``default``."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 def render_page(template: str, **context: Any) -> str:

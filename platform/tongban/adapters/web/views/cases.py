@@ -1,0 +1,179 @@
+"""办件, 工作台 and 电子监察: read-only pages that show the case engine at work.
+
+Cases are read through the login's tenant unit of work; the services narrow them to the
+tenant's subtree (its own and its descendants' cases), so a sibling's or an ancestor's case
+number gets the same 404 page as a number that does not exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from flask import current_app, request
+from flask.typing import ResponseReturnValue
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.adapters.web.case_labels import (
+    ALERT_KIND_LABELS,
+    ALERT_LEVEL_LABELS,
+    ALERT_LEVEL_STYLES,
+    ALERT_STATUS_LABELS,
+    CASE_STATUS_LABELS,
+    CASE_STATUS_STYLES,
+    DECISION_LABELS,
+    LINK_LABELS,
+    STEP_LABELS,
+    TASK_KIND_LABELS,
+    event_label,
+    payload_summary,
+    task_assignee,
+)
+from tongban.adapters.web.identity import Identity
+from tongban.adapters.web.views.common import (
+    PERMISSION_VIEW,
+    READ,
+    int_arg,
+    platform,
+    render_page,
+    tenant_page,
+)
+from tongban.bootstrap import case_results
+from tongban.config import development_seal_key
+from tongban.core.seals import SealError
+from tongban.services.cases import listing, queries, supervision
+from tongban.services.cases.results import CaseResults
+
+RESULTS_EXTENSION = "tongban_case_results"
+
+LABELS = {
+    "status_labels": CASE_STATUS_LABELS,
+    "status_styles": CASE_STATUS_STYLES,
+    "decision_labels": DECISION_LABELS,
+    "step_labels": STEP_LABELS,
+    "task_kind_labels": TASK_KIND_LABELS,
+    "link_labels": LINK_LABELS,
+    "alert_kind_labels": ALERT_KIND_LABELS,
+    "alert_level_labels": ALERT_LEVEL_LABELS,
+    "alert_level_styles": ALERT_LEVEL_STYLES,
+    "alert_status_labels": ALERT_STATUS_LABELS,
+    "event_label": event_label,
+    "payload_summary": payload_summary,
+    "task_assignee": task_assignee,
+}
+
+
+def results() -> CaseResults:
+    """The sealed-results service, made once per app. Pages only verify (public keys), so
+    without a TONGBAN_SEAL_KEY (hand-built settings) a development key stands in for the
+    private-key box it never opens."""
+    found = current_app.extensions.get(RESULTS_EXTENSION)
+    if found is None:
+        settings = platform().settings
+        try:
+            found = case_results(settings)
+        except SealError:
+            seal_key = development_seal_key(settings.secret_key)
+            found = case_results(dataclasses.replace(settings, seal_key=seal_key))
+        current_app.extensions[RESULTS_EXTENSION] = found
+    return found
+
+
+def _tenant_names(uow: UnitOfWork, codes: Iterable[str]) -> dict[str, str]:
+    names = {}
+    for code in set(codes):
+        tenant = uow.tenants.find(code)
+        names[code] = tenant.name if tenant is not None else code
+    return names
+
+
+class CasesView(BaseView):
+    """办件: the list of the tenant's (and its descendants') cases, and one case's page."""
+
+    route_base = "/cases"
+    default_view = "index"
+    class_permission_name = PERMISSION_VIEW
+    method_permission_name = {"index": READ, "detail": READ}
+
+    @expose("/")
+    @has_access
+    @tenant_page
+    def index(self, uow: UnitOfWork, identity: Identity) -> ResponseReturnValue:
+        status = request.args.get("status", "")
+        status = status if status in listing.STATUSES else ""
+        page = listing.list_cases(
+            uow,
+            status=status or None,
+            page=int_arg("page", 1) or 1,
+            per_page=int_arg("per_page", listing.PER_PAGE) or listing.PER_PAGE,
+        )
+        return render_page(
+            "tongban/cases.html", page=page, status=status, statuses=listing.STATUSES, **LABELS
+        )
+
+    @expose("/<number>")
+    @has_access
+    @tenant_page
+    def detail(self, uow: UnitOfWork, identity: Identity, number: str) -> ResponseReturnValue:
+        case = queries.get_case(uow, number)  # NotFound outside the subtree
+        result = results().verify(uow, number) if listing.has_result(uow, number) else None
+        return render_page(
+            "tongban/case.html",
+            case=case,
+            tenant_name=_tenant_names(uow, [case.tenant_code])[case.tenant_code],
+            departments=listing.department_names(uow, case.tenant_code),
+            links=listing.linked_cases(uow, number),
+            events=queries.case_events(uow, number),
+            chain_problems=listing.verify_case_chain(uow, number),
+            alerts=listing.case_alerts(uow, number),
+            result=result,
+            **LABELS,
+        )
+
+
+class WorklistView(BaseView):
+    """工作台: the open steps the login may work (its tenant, department and roles)."""
+
+    route_base = "/worklist"
+    default_view = "index"
+    class_permission_name = PERMISSION_VIEW
+    method_permission_name = {"index": READ}
+
+    @expose("/")
+    @has_access
+    @tenant_page
+    def index(self, uow: UnitOfWork, identity: Identity) -> ResponseReturnValue:
+        items = queries.worklist(uow, identity.actor())
+        return render_page(
+            "tongban/worklist.html",
+            items=items,
+            departments=listing.department_names(uow, identity.tenant_code),
+            **LABELS,
+        )
+
+
+class AlertsView(BaseView):
+    """电子监察: the alerts of the tenant and its descendants, newest first."""
+
+    route_base = "/alerts"
+    default_view = "index"
+    class_permission_name = PERMISSION_VIEW
+    method_permission_name = {"index": READ}
+
+    @expose("/")
+    @has_access
+    @tenant_page
+    def index(self, uow: UnitOfWork, identity: Identity) -> ResponseReturnValue:
+        status = request.args.get("status", "")
+        status = status if status in ALERT_STATUS_LABELS else ""
+        alerts = supervision.list_alerts(uow, subtree=True, status=status or None)
+        alerts.reverse()
+        return render_page(
+            "tongban/alerts.html",
+            alerts=alerts,
+            status=status,
+            tenant_names=_tenant_names(uow, (a.tenant_code for a in alerts)),
+            **LABELS,
+        )

@@ -1,0 +1,246 @@
+"""Browsing cases: a page of the cases a tenant may see, and what a case's page shows beside
+the case itself (its linked cases, its alerts, whether its audit chain verifies).
+
+Like ``queries``: a tenant sees the cases of its subtree (itself and its descendants),
+never an ancestor's or a sibling's; a case number outside the subtree is "not found".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+
+from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask, SupervisionAlert
+from tongban.adapters.db.case_models import ResultDocument as ResultRow
+from tongban.adapters.db.models import Tenant
+from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core import audit
+from tongban.core.errors import NotFound
+from tongban.services.cases.supervision import AlertView
+
+STATUSES = (
+    "received",
+    "supplementing",
+    "processing",
+    "special_procedure",
+    "concluded",
+    "rejected",
+    "withdrawn",
+    "revoked",
+)
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    number: str
+    tenant_code: str
+    tenant_name: str
+    matter_code: str
+    matter_name: str
+    applicant_name: str
+    status: str
+    received_at: dt.datetime
+    deadline: dt.date | None  # 承诺办结时间
+    decision: str | None
+    concluded_at: dt.datetime | None
+
+
+def _me(uow: UnitOfWork) -> Tenant:
+    if uow.tenant is None:
+        raise NotFound("tenant", "(platform scope)")
+    return uow.tenants.get(uow.tenant.code)
+
+
+def list_cases(
+    uow: UnitOfWork,
+    *,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page[CaseSummary]:
+    """One page of the cases of the unit of work's tenant and its descendants, newest first.
+    An unknown ``status`` filters nothing; ``page`` is clamped to the pages there are."""
+    me = _me(uow)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    conditions = [Tenant.path.startswith(me.path)]
+    if status in STATUSES:
+        conditions.append(Case.status == status)
+    total = int(
+        uow.session.scalar(
+            select(func.count(Case.id))
+            .select_from(Case)
+            .join(Tenant, Tenant.id == Case.tenant_id)
+            .where(*conditions)
+        )
+        or 0
+    )
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    rows = uow.session.execute(
+        select(Case, Tenant)
+        .join(Tenant, Tenant.id == Case.tenant_id)
+        .where(*conditions)
+        .order_by(Case.received_at.desc(), Case.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    items = tuple(
+        CaseSummary(
+            number=c.number,
+            tenant_code=t.code,
+            tenant_name=t.name,
+            matter_code=c.matter_code,
+            matter_name=c.matter_name,
+            applicant_name=c.applicant_name,
+            status=c.status,
+            received_at=c.received_at,
+            deadline=c.deadline,
+            decision=c.decision,
+            concluded_at=c.concluded_at,
+        )
+        for c, t in rows
+    )
+    return Page(items, page, per_page, total)
+
+
+def _in_subtree(uow: UnitOfWork, tenant_id: int) -> bool:
+    return uow.tenants.by_id(tenant_id).path.startswith(_me(uow).path)
+
+
+def _visible(uow: UnitOfWork, number: str) -> Case:
+    case = uow.session.scalar(select(Case).where(Case.number == number))
+    if case is None or not _in_subtree(uow, case.tenant_id):
+        raise NotFound("case", number)
+    return case
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    number: str
+    relation: str  # origin | escalated | joint | subcase
+    tenant_code: str
+    tenant_name: str
+    visible: bool  # in the viewer's subtree (an escalation to an ancestor is not)
+
+
+def linked_cases(uow: UnitOfWork, number: str) -> list[LinkedCase]:
+    """The cases this one is linked to: the case it was escalated from (``origin``) or
+    started by as a joint matter's sub-case (``joint``), and the cases it escalated to
+    (``escalated``) or started (``subcase``)."""
+    case = _visible(uow, number)
+    found: list[tuple[int, str]] = []
+    if case.origin_case_id is not None:
+        found.append((case.origin_case_id, "origin"))
+    if case.joint_case_id is not None:
+        found.append((case.joint_case_id, "joint"))
+    for kind, linked_id in uow.session.execute(
+        select(CaseTask.kind, CaseTask.linked_case_id)
+        .where(CaseTask.case_id == case.id, CaseTask.linked_case_id.is_not(None))
+        .order_by(CaseTask.id)
+    ):
+        found.append((linked_id, "escalated" if kind == "escalate" else "subcase"))
+    if not found:
+        return []
+    rows = {
+        c.id: (c.number, c.tenant_id)
+        for c in uow.session.scalars(select(Case).where(Case.id.in_([i for i, _ in found])))
+    }
+    me = _me(uow)
+    linked = []
+    for case_id, relation in found:
+        if case_id not in rows:
+            continue
+        linked_number, tenant_id = rows[case_id]
+        tenant = uow.tenants.by_id(tenant_id)
+        linked.append(
+            LinkedCase(
+                linked_number, relation, tenant.code, tenant.name, tenant.path.startswith(me.path)
+            )
+        )
+    return linked
+
+
+def verify_case_chain(uow: UnitOfWork, number: str) -> list[audit.ChainProblem]:
+    """Every problem of one case's event chain (``[]``: intact), as ``tongban audit
+    verify`` checks it: events in storage order against the head the case row keeps."""
+    case = _visible(uow, number)
+    rows = uow.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+    )
+    events = [
+        audit.AuditEvent(
+            e.chain, e.seq, e.kind, e.actor, e.tenant, e.at, e.payload, e.prev_hash, e.hash
+        )
+        for e in rows
+    ]
+    head = (case.audit_seq, case.audit_head) if case.audit_seq else None
+    return audit.verify_chain(events, head=head, chain=case.number)
+
+
+def case_alerts(uow: UnitOfWork, number: str) -> list[AlertView]:
+    """The supervision alerts raised on one case, oldest first."""
+    case = _visible(uow, number)
+    code = uow.tenants.by_id(case.tenant_id).code
+    rows = uow.session.scalars(
+        select(SupervisionAlert)
+        .where(SupervisionAlert.case_id == case.id)
+        .order_by(SupervisionAlert.raised_at, SupervisionAlert.id)
+    )
+    return [
+        AlertView(
+            a.id,
+            case.number,
+            code,
+            a.kind,
+            a.subject,
+            a.level,
+            a.message,
+            a.raised_at,
+            a.status,
+            a.urge_note,
+            a.resolution,
+        )
+        for a in rows
+    ]
+
+
+def has_result(uow: UnitOfWork, number: str) -> bool:
+    """Whether a result document (sealed or not) is stored for the case."""
+    case = _visible(uow, number)
+    return uow.session.scalar(select(ResultRow.id).where(ResultRow.case_id == case.id)) is not None
+
+
+def department_names(uow: UnitOfWork, tenant_code: str) -> dict[str, str]:
+    """Department code → name of a tenant of the subtree (to label steps)."""
+    tenant = uow.tenants.find(tenant_code)
+    if tenant is None or not _in_subtree(uow, tenant.id):
+        raise NotFound("tenant", tenant_code)
+    return {d.code: d.name for d in uow.departments.of_tenant(tenant.id)}
