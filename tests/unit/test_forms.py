@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from tongban.adapters.files.schemas import default_schema_dir, load_registry, load_schema_dir
+from tongban.core.codes import USCC_CHARSET, id_card_problem, make_uscc, uscc_problem
 from tongban.core.errors import InvalidDefinition
+from tongban.core.form_samples import sample_instance
 from tongban.core.forms import (
     COMMON_ID,
     FORM_DATA,
@@ -21,6 +26,8 @@ from tongban.core.forms import (
     FORMAT_CHECKER,
     FormValidator,
     SchemaRegistry,
+    _quick_id_card,
+    _quick_uscc,
     check_form_schema,
     json_pointer,
     validate_form_data,
@@ -528,3 +535,429 @@ def test_the_compiled_predicate_agrees_with_jsonschema_on_every_keyword(data: An
     expected = reference.is_valid(data)
     assert validator.is_valid(data) == expected
     assert (validator.validate(data) == []) == expected
+
+
+# --------------------------------------------------------------------------- compiled errors
+#
+# Invalid data is reported by an error reporter compiled from the schema
+# (tongban.core.form_compiler), not by jsonschema. It must report exactly what jsonschema's
+# iter_errors reports: the same instance pointers (the acceptance bar, checked against raw
+# jsonschema errors below) and, through FormValidator, the very same violations (messages
+# included) as the jsonschema path (FormValidator.jsonschema_violations).
+
+
+def _load_bench_module() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "tongban_bench_forms", REPO / "bench" / "forms.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _load_bench_module()
+BENCH_FORM: dict[str, Any] = BENCH.food_licence_form()
+
+
+def _demo_forms() -> list[dict[str, Any]]:
+    forms: dict[str, dict[str, Any]] = {}
+    for path in sorted((REPO / "tenants").rglob("*.yaml")):
+        if "matters" not in path.parts:
+            continue
+        form = yaml.safe_load(path.read_text(encoding="utf-8")).get("form")
+        if isinstance(form, dict):
+            forms.setdefault(json.dumps(form, sort_keys=True, ensure_ascii=False), form)
+    return list(forms.values())
+
+
+DEMO_FORMS = _demo_forms()
+
+# exercises what the demo forms do not: prefixItems, items: false, uniqueItems beyond
+# strings, a recursive $ref, false subschemas, oneOf matching several, not, anyOf, enum and
+# const of every JSON type, dependentRequired, min/maxProperties, additionalProperties as a
+# schema, if/then/else, date-time, a subschema with its own $id
+COMPILER_FORM: dict[str, Any] = {
+    "$schema": DRAFT,
+    "type": "object",
+    "$defs": {
+        "node": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+            },
+            "required": ["name"],
+            "additionalProperties": False,
+        },
+    },
+    "properties": {
+        "tree": {"$ref": "#/$defs/node"},
+        "pair": {
+            "type": "array",
+            "prefixItems": [{"type": "integer"}, {"$ref": COMMON + "date"}],
+            "items": False,
+        },
+        "tuple": {"prefixItems": [{"const": "a"}], "items": {"type": "number"}},
+        "set": {"type": "array", "uniqueItems": True, "maxItems": 4},
+        "never": False,
+        "when": {"type": "string", "format": "date-time"},
+        "choice": {
+            "oneOf": [{"type": "integer"}, {"type": "number", "minimum": 0}, {"const": "x"}],
+        },
+        "code": {
+            "$id": "urn:tongban:test-code",
+            "$defs": {"upper": {"pattern": "^[A-Z]+$"}},
+            "allOf": [{"$ref": "#/$defs/upper"}, {"maxLength": 4}],
+        },
+        "either": {"anyOf": [{"$ref": COMMON + "mobile"}, {"$ref": COMMON + "phone"}]},
+        "other": {"not": {"enum": [None, 0, False, "", [], {}]}},
+        "mixed": {"enum": [1, "1", True, None, [1, True], {"a": [1]}]},
+        "tags": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "maxLength": 2},
+            "minProperties": 1,
+            "maxProperties": 3,
+        },
+    },
+    "dependentRequired": {"pair": ["set", "tags"]},
+    "if": {"properties": {"choice": {"type": "integer"}}, "required": ["choice"]},
+    "then": {"required": ["tree"], "properties": {"either": {"const": "13800138000"}}},
+    "else": {"properties": {"tree": {"properties": {"name": {"maxLength": 3}}}}},
+}
+COMPILER_VALID: dict[str, Any] = {
+    "tree": {"name": "top", "children": [{"name": "a"}, {"name": "b", "children": []}]},
+    "pair": [1, "2026-02-28"],
+    "tuple": ["a", 1, 2.5],
+    "set": [1, "1", [1], {"a": 1}],
+    "when": "2026-02-28T08:00:00+08:00",
+    "choice": 1.5,
+    "code": "AB",
+    "either": "0451-86661234",
+    "other": 1,
+    "mixed": [1, True],
+    "tags": {"x": "ab"},
+}
+
+TRICKY_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2.5,
+    10.0,
+    1e9,
+    "",
+    "x",
+    "长" * 501,
+    "11010519491231002X",
+    "110105194912310021",
+    "1101051949123100２X",  # a full-width digit
+    "91110000600037341L",
+    "91110000600037341I",
+    "911100006000373",
+    "2026-02-28",
+    "2026-02-30",
+    "2026/10/01",
+    "2026-02-28T25:00:00Z",
+    "a@b.cn",
+    "shop@@example",
+    "13800138000",
+    "12800138000",
+    "0451-86661234",
+    "https://shop.example.cn/1",
+    "ftp://x",
+    "PX12345678",
+    "px-1",
+    "零售",
+    "处方药",
+    "企业",
+    "餐饮服务经营者",
+    "常温",
+    "150001",
+    [],
+    [1, 1],
+    ["a", "a"],
+    {},
+    {"detail": ""},
+    {"detail": "x", "floor": "3F"},
+]
+JSON_MUTANTS = st.one_of(st.sampled_from(TRICKY_VALUES), JSON_VALUES)
+
+
+def _schema_values(schema: object) -> list[Any]:
+    """Every enum / const value in ``schema`` (so if/then conditions get met and missed)."""
+    found: list[Any] = []
+    if isinstance(schema, dict):
+        if "const" in schema:
+            found.append(schema["const"])
+        if isinstance(schema.get("enum"), list):
+            found.extend(schema["enum"])
+        for value in schema.values():
+            found.extend(_schema_values(value))
+    elif isinstance(schema, list):
+        for value in schema:
+            found.extend(_schema_values(value))
+    return found
+
+
+def _slots(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every value inside ``data`` (the root is ``()``)."""
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.extend(_slots(value, (*path, key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_slots(value, (*path, index)))
+    return found
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for token in path:
+        data = data[token]
+    return data
+
+
+@st.composite
+def _mutant(draw: st.DrawFn, data: Any, schema: dict[str, Any]) -> Any:
+    """``data`` with up to five random edits: wrong types, bad formats, values out of range,
+    enum / const values (meeting or missing if-conditions), removed fields, extra fields,
+    grown, shrunk or duplicated arrays."""
+    data = copy.deepcopy(data)
+    values = st.one_of(JSON_MUTANTS, st.sampled_from(_schema_values(schema) or [None])).map(
+        copy.deepcopy  # edited later on: never the shared original
+    )
+    for _ in range(draw(st.integers(0, 5))):
+        path = draw(st.sampled_from(_slots(data)))
+        action = draw(st.sampled_from(["set", "set", "delete", "add", "array"]))
+        if not path:
+            if action == "set" and draw(st.integers(0, 9)) == 0:
+                return draw(values)  # now and then, not an object at all
+            action = "add"
+        parent, key = (_at(data, path[:-1]), path[-1]) if path else (None, None)
+        target = _at(data, path)
+        if action == "set":
+            parent[key] = draw(values)
+        elif action == "delete":
+            del parent[key]
+        elif action == "add" and isinstance(target, dict):
+            name = draw(st.sampled_from(["detail", "name", "x", "wechat", "a/b", "~"]))
+            target[name] = draw(values)
+        elif action == "array" and isinstance(target, list):
+            how = draw(st.sampled_from(["duplicate", "append", "clear"]))
+            if how == "duplicate" and target:
+                target.append(copy.deepcopy(target[0]))
+            elif how == "append":
+                target.append(draw(values))
+            else:
+                target.clear()
+    return data
+
+
+def _jsonschema_pointers(schema: dict[str, Any], data: Any) -> set[str]:
+    """jsonschema's own errors as instance pointers: a ``required`` error at each missing
+    field and an ``additionalProperties: false`` one at each extra, as forms report them."""
+    reference = Draft202012Validator(
+        schema, registry=_REGISTRY.registry, format_checker=FORMAT_CHECKER
+    )
+    pointers: set[str] = set()
+    for error in reference.iter_errors(data):
+        path = tuple(error.absolute_path)
+        if error.validator == "required":
+            pointers.update(
+                json_pointer((*path, name))
+                for name in error.validator_value
+                if name not in error.instance
+            )
+        elif error.validator == "additionalProperties" and error.validator_value is False:
+            known = error.schema.get("properties", {})
+            pointers.update(
+                json_pointer((*path, name)) for name in error.instance if name not in known
+            )
+        else:
+            pointers.add(json_pointer(path))
+    return pointers
+
+
+COMPILED_STATS: dict[str, int] = {}
+
+
+def _assert_parity(schema: dict[str, Any], data: Any, family: str) -> None:
+    validator = _REGISTRY.validator(schema)
+    assert validator.compiled
+    compiled = validator.compiled_violations(data)  # no fallback: a crash fails the test
+    assert {v.pointer for v in compiled} == _jsonschema_pointers(schema, data)
+    assert compiled == validator.jsonschema_violations(data)
+    assert validator.validate(data) == compiled
+    assert validator.is_valid(data) == (compiled == [])
+    COMPILED_STATS[family] = COMPILED_STATS.get(family, 0) + 1
+    if compiled:
+        COMPILED_STATS[family + " invalid"] = COMPILED_STATS.get(family + " invalid", 0) + 1
+
+
+@st.composite
+def _bench_case(draw: st.DrawFn) -> Any:
+    valid = BENCH.Instances(random.Random(draw(st.integers(0, 2**32)))).valid()
+    return draw(_mutant(valid, BENCH_FORM))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_bench_case())
+def test_compiled_errors_equal_jsonschemas_on_the_bench_form(data: Any) -> None:
+    _assert_parity(BENCH_FORM, data, "bench")
+
+
+@st.composite
+def _demo_case(draw: st.DrawFn) -> tuple[dict[str, Any], Any]:
+    form = draw(st.sampled_from(DEMO_FORMS))
+    valid = sample_instance(form, all_fields=draw(st.booleans()))
+    return form, draw(_mutant(valid, form))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_demo_case())
+def test_compiled_errors_equal_jsonschemas_on_every_demo_form(case: Any) -> None:
+    form, data = case
+    _assert_parity(form, data, "demo")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_mutant(form_data(), business_form()))
+def test_compiled_errors_equal_jsonschemas_on_the_business_form(data: Any) -> None:
+    _assert_parity(business_form(), data, "business")
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(keyword_data(), _mutant(KEYWORD_VALID, KEYWORD_FORM)))
+def test_compiled_errors_equal_jsonschemas_on_every_keyword(data: Any) -> None:
+    _assert_parity(KEYWORD_FORM, data, "keyword")
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_mutant(COMPILER_VALID, COMPILER_FORM))
+def test_compiled_errors_equal_jsonschemas_on_rarer_keywords(data: Any) -> None:
+    _assert_parity(COMPILER_FORM, data, "compiler")
+
+
+def test_the_parity_forms_are_compiled_and_their_bases_valid() -> None:
+    assert len(DEMO_FORMS) >= 10
+    for form in [*DEMO_FORMS, BENCH_FORM, COMPILER_FORM, KEYWORD_FORM, business_form()]:
+        assert check_form_schema(form, _REGISTRY) == [], form.get("title")
+        assert _REGISTRY.validator(form).compiled
+    assert _REGISTRY.validator(COMPILER_FORM).validate(COMPILER_VALID) == []
+    bench_valid = BENCH.Instances(random.Random(1)).valid()
+    assert _REGISTRY.validator(BENCH_FORM).validate(bench_valid) == []
+
+
+def test_compiled_errors_on_the_bench_mutations_match_jsonschema() -> None:
+    """The bench's own invalid instances (three to six errors each)."""
+    make = BENCH.Instances(random.Random(BENCH.SEED))
+    for _ in range(200):
+        _assert_parity(BENCH_FORM, make.invalid(), "bench mutations")
+
+
+def test_compiled_messages_name_the_field_like_the_jsonschema_path() -> None:
+    validator = _REGISTRY.validator(BENCH_FORM)
+    data = BENCH.Instances(random.Random(7)).valid()
+    data["legalRepresentativeIdCard"] = data["legalRepresentativeIdCard"][:17] + "Y"
+    data["premisesAddress"] = {"floor": "3F"}
+    data["employeeCount"] = "十"
+    data["declaration"] = False
+    del data["businessArea"]
+    found = {v.pointer: v.message for v in validator.compiled_violations(data)}
+    assert found == {v.pointer: v.message for v in validator.jsonschema_violations(data)}
+    assert found["/legalRepresentativeIdCard"].startswith(
+        "法定代表人身份证号(legalRepresentativeIdCard) 格式不正确："
+    )
+    assert found["/premisesAddress/detail"] == "详细地址(detail) 为必填项 (detail is required)"
+    assert found["/premisesAddress/floor"] == "不允许填写字段 floor (field floor is not allowed)"
+    assert found["/employeeCount"] == (
+        "从业人员数(employeeCount) 应为整数 (employeeCount must be of type integer)"
+    )
+    assert (
+        found["/declaration"] == "申请人承诺(declaration) 取值应为 True (declaration must be True)"
+    )
+    assert found["/businessArea"].startswith("经营场所面积（平方米）(businessArea) 为必填项")
+
+
+def test_data_that_makes_compiled_code_raise_is_validated_by_jsonschema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    validator = FormValidator(business_form(), _REGISTRY)
+
+    def broken(_: Any) -> None:
+        raise RuntimeError("compiled code failed")
+
+    monkeypatch.setattr(validator, "_report", broken)
+    data = form_data(email="x")
+    assert validator.validate(data) == validator.jsonschema_violations(data) != []
+
+
+@pytest.mark.parametrize(
+    "keyword",
+    [
+        {"patternProperties": {"^x": {"type": "string"}}},
+        {"propertyNames": {"maxLength": 3}},
+        {"contains": {"type": "string"}},
+        {"multipleOf": 2},
+        {"dependentSchemas": {"a": {"required": ["b"]}}},
+        {"unevaluatedProperties": False},
+    ],
+    ids=lambda k: next(iter(k)),
+)
+def test_a_keyword_the_compiler_does_not_cover_means_jsonschema_validates(
+    keyword: dict[str, Any],
+) -> None:
+    form = {"type": "object", "properties": {"a": {"type": "integer", **keyword}}}
+    validator = FormValidator(form, _REGISTRY)
+    assert not validator.compiled
+    with pytest.raises(TypeError):
+        validator.compiled_violations({"a": 1})
+    assert validator.validate({"a": "x"}) == validator.jsonschema_violations({"a": "x"}) != []
+
+
+# --------------------------------------------------------------------------- quick formats
+
+ID_BODIES = st.text(alphabet="0123456789", min_size=17, max_size=17)
+USCC_TEXT = st.text(alphabet=USCC_CHARSET + "IOSVZax0１", min_size=16, max_size=19)
+
+
+@settings(max_examples=2000)
+@given(ID_BODIES, st.sampled_from("0123456789Xx"), st.text(max_size=2))
+def test_the_quick_id_card_test_accepts_only_what_the_checker_accepts(
+    body: str, check: str, noise: str
+) -> None:
+    number = body + check
+    assert _quick_id_card(number) == (id_card_problem(number) is None)
+    for variant in (number + noise, noise + number, number[:17] + noise):
+        if _quick_id_card(variant):
+            assert id_card_problem(variant) is None
+
+
+@settings(max_examples=2000)
+@given(
+    st.text(alphabet=USCC_CHARSET, min_size=2, max_size=2),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=USCC_CHARSET, min_size=8, max_size=8),
+    USCC_TEXT,
+    st.integers(0, 17),
+)
+def test_the_quick_uscc_test_accepts_only_what_the_checker_accepts(
+    head: str, area: str, org: str, noise: str, at: int
+) -> None:
+    code = make_uscc(head + area, org)
+    assert uscc_problem(code) is None and _quick_uscc(code)
+    for variant in (noise, code[:at] + noise[:1] + code[at + 1 :], code[:17] + noise[-1:]):
+        if _quick_uscc(variant):
+            assert uscc_problem(variant) is None
+
+
+def test_parity_examples_were_mostly_invalid() -> None:
+    """Runs after the property tests (file order): most generated instances were invalid."""
+    for family in ("bench", "demo", "business", "keyword", "compiler"):
+        total = COMPILED_STATS.get(family, 0)
+        if total:  # absent when a single test is selected
+            assert COMPILED_STATS.get(family + " invalid", 0) >= total // 2, COMPILED_STATS

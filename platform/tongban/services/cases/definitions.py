@@ -35,6 +35,10 @@ class Pinned:
 _cache: dict[tuple[int, int], Pinned] = {}
 
 
+def pinned_cached(matter_id: int, version: int) -> Pinned | None:
+    return _cache.get((matter_id, version))
+
+
 def pinned(
     uow: UnitOfWork, schemas: Schemas, tenant: Tenant, matter: Matter, version: int
 ) -> Pinned:

@@ -20,7 +20,7 @@ from tongban.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.cases import journal
-from tongban.services.cases.definitions import Pinned, pinned
+from tongban.services.cases.definitions import Pinned, pinned, pinned_cached
 from tongban.services.cases.time import calendar_for, local_date, utcnow
 from tongban.services.cases.views import CaseView, case_view
 from tongban.services.schemas import Schemas
@@ -150,16 +150,10 @@ def load(uow: UnitOfWork, env: CaseEnv, number: str, actor: Actor) -> CaseContex
     if case is None:
         raise NotFound("case", number)
     tenant = uow.tenants.by_id(case.tenant_id)
-    matter = uow.session.get_one(Matter, case.matter_id)
-    return CaseContext(
-        uow,
-        env,
-        case,
-        tenant,
-        pinned(uow, env.schemas, tenant, matter, case.matter_version),
-        env.now(),
-        actor,
+    definitions = pinned_cached(case.matter_id, case.matter_version) or pinned(
+        uow, env.schemas, tenant, uow.session.get_one(Matter, case.matter_id), case.matter_version
     )
+    return CaseContext(uow, env, case, tenant, definitions, env.now(), actor)
 
 
 def require_active(ctx: CaseContext) -> None:
