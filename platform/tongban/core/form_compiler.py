@@ -519,6 +519,22 @@ class PredicateCompiler:
             elif additional is not True:
                 extra = self.compile(additional, resolver)
 
+        if not closed and extra is None and not dependencies and min_props == 0:
+            if max_props == math.inf:
+
+                def simple(x: Any) -> bool:
+                    if not isinstance(x, dict):
+                        return True
+                    for name in needed:
+                        if name not in x:
+                            return False
+                    for name, sub in compiled:
+                        if name in x and not sub(x[name]):
+                            return False
+                    return True
+
+                return simple
+
         def check(x: Any) -> bool:
             if not isinstance(x, dict):
                 return True
@@ -622,6 +638,20 @@ def _sequence(nodes: list[Node]) -> Node:
         return _ok
     if len(nodes) == 1:
         return nodes[0]
+    if len(nodes) == 2:
+        first, second = nodes
+
+        def pair(x: Any) -> Report:
+            out = first(x)
+            found = second(x)
+            if not found:
+                return out
+            if not out:
+                return found
+            out.extend(found)
+            return out
+
+        return pair
     frozen = tuple(nodes)
 
     def node(x: Any) -> Report:
@@ -823,26 +853,13 @@ class ReporterCompiler:
     ) -> Node:
         """``type: object``, ``required``, ``properties`` and ``additionalProperties`` in one
         pass; ``explain`` reports the type and required errors."""
-        typed = "type" in schema
-        needed = tuple(schema.get("required", ()))
-        properties = self._properties(schema, resolver)
-
-        def node(x: Any) -> Report:
-            if not isinstance(x, dict):
-                return explain(x) if typed else None
-            out: Report = None
-            for name in needed:
-                if name not in x:
-                    out = explain(x)
-                    break
-            found = properties(x)
-            if found:
-                if out is None:
-                    return found
-                out.extend(found)
-            return out
-
-        return node
+        return self._properties(
+            schema,
+            resolver,
+            explain=explain,
+            typed="type" in schema,
+            needed=tuple(schema.get("required", ())),
+        )
 
     def _explain(  # noqa: C901 - one branch per keyword, each small
         self, keyword: str, schema: dict[str, Any], title: str | None
@@ -951,7 +968,18 @@ class ReporterCompiler:
         return ([], title, *describe(None, None, None, message))
 
     # -- subschemas
-    def _properties(self, schema: dict[str, Any], resolver: Any) -> Node:
+    def _properties(
+        self,
+        schema: dict[str, Any],
+        resolver: Any,
+        *,
+        explain: Node = _ok,
+        typed: bool = False,
+        needed: tuple[str, ...] = (),
+    ) -> Node:
+        """``properties`` and ``additionalProperties`` of ``schema`` in one pass over the
+        instance; for ``_object``, also ``type: object`` (when ``typed``) and ``required``
+        (``needed``), whose errors ``explain`` reports."""
         properties = schema.get("properties", {})
         if not isinstance(properties, dict):
             raise Unsupported("properties")
@@ -959,14 +987,24 @@ class ReporterCompiler:
         additional = schema.get("additionalProperties", True)
         closed = additional is False
         extra = None if additional is True or closed else self.compile(additional, resolver)
-        if not closed and extra is None and all(sub is _ok for sub in compiled.values()):
+        if (
+            not closed
+            and extra is None
+            and all(sub is _ok for sub in compiled.values())
+            and not typed
+            and not needed
+        ):
             return _ok
         get = compiled.get
 
         def node(x: Any) -> Report:
             if not isinstance(x, dict):
-                return None
+                return explain(x) if typed else None
             out: Report = None
+            for name in needed:
+                if name not in x:
+                    out = explain(x)
+                    break
             for name, value in x.items():
                 sub = get(name)
                 if sub is None:
@@ -974,8 +1012,9 @@ class ReporterCompiler:
                         found: Report = [([name], None, None, not_allowed(name))]
                     elif extra is not None:
                         found = extra(value)
-                        if found:
-                            _under(found, name)
+                        if not found:
+                            continue
+                        _under(found, name)
                     else:
                         continue
                 else:
@@ -983,11 +1022,10 @@ class ReporterCompiler:
                     if not found:
                         continue
                     _under(found, name)
-                if found:
-                    if out is None:
-                        out = found
-                    else:
-                        out.extend(found)
+                if out is None:
+                    out = found
+                else:
+                    out.extend(found)
             return out
 
         return node
