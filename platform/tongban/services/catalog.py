@@ -27,6 +27,7 @@ from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 from tongban.services import definitions
 from tongban.services.definitions import KINDS, VersionInfo
+from tongban.services.pagination import Page
 from tongban.services.schemas import Schemas
 
 PER_PAGE = 20
@@ -47,26 +48,6 @@ class CatalogEntry:
     code: str
     name: str
     published_version: int | None
-
-
-@dataclass(frozen=True)
-class CatalogPage:
-    entries: tuple[CatalogEntry, ...]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 @dataclass(frozen=True)
@@ -144,7 +125,7 @@ def catalog(
     level: Level | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
-) -> CatalogPage:
+) -> Page[CatalogEntry]:
     """One page of the matters the unit of work's tenant may browse, ordered by tenant path."""
     me = _me(uow)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
@@ -171,7 +152,7 @@ def catalog(
     entries = tuple(
         CatalogEntry(_summary(t), m.kind, m.code, m.name, m.published_version) for m, t in rows
     )
-    return CatalogPage(entries, page, per_page, total)
+    return Page(tuple(entries), page, per_page, total)
 
 
 def _visible_matter(

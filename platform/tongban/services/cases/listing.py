@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from sqlalchemy import func, select
 
@@ -21,6 +20,7 @@ from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
 from tongban.core.errors import NotFound
 from tongban.services.cases.supervision import AlertView
+from tongban.services.pagination import Page
 
 STATUSES = (
     "received",
@@ -34,28 +34,6 @@ STATUSES = (
 )
 PER_PAGE = 20
 MAX_PER_PAGE = 100
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: tuple[T, ...]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 @dataclass(frozen=True)
