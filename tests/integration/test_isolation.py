@@ -98,3 +98,12 @@ def test_a_query_without_a_tenant_scope_fails_closed(published: Database) -> Non
             session.scalars(select(Matter)).all()
     finally:
         session.close()
+
+
+def test_a_scope_without_the_subtree_sees_no_descendant(published: Database) -> None:
+    with published.for_tenant("230100", subtree=False) as uow, pytest.raises(NotFound):
+        definitions.document(uow, "230123", "implementation", MATTER_CODE)
+    with published.for_tenant("230100", subtree=False) as uow:  # its ancestors' standards stay
+        assert definitions.document(uow, "230000", "standard", MATTER_CODE)["code"] == MATTER_CODE
+    with published.for_tenant("230100") as uow:
+        assert definitions.document(uow, "230123", "implementation", MATTER_CODE)

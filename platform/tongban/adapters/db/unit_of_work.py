@@ -103,9 +103,10 @@ class Database:
         self._scopes: dict[str, tuple[float, TenantScope, TenantRef]] = {}
         tenant_guard.install(Session)
 
-    def for_tenant(self, code: str, *, readonly: bool = False) -> UnitOfWork:
+    def for_tenant(self, code: str, *, readonly: bool = False, subtree: bool = True) -> UnitOfWork:
         """A unit of work scoped to ``code``'s lineage. Commands use the default; reads
-        that never write may pass ``readonly=True`` (no write lock on SQLite)."""
+        that never write may pass ``readonly=True`` (no write lock on SQLite).
+        ``subtree=False`` leaves the descendants out (an API key not granted them)."""
         session = self._sessions() if readonly else self._write_sessions()
         cached = self._scopes.get(code)
         if cached is None or cached[0] < time.monotonic():
@@ -116,6 +117,11 @@ class Database:
                 raise
             self._scopes[code] = cached
         _, scope, ref = cached
+        if not subtree:
+            own_lineage = frozenset(
+                t.id for t in session.scalars(select(Tenant).where(Tenant.code.in_(ref.path)))
+            )
+            scope = TenantScope(scope.tenant_id, scope.tenant_code, own_lineage, scope.writable_ids)
         session.info["scope"] = scope
         return UnitOfWork(session, scope, ref, self.tree_changed)
 

@@ -40,4 +40,8 @@ class GraphQLContext:
         return self.principal.actor
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
-        return self.platform.db.for_tenant(self.principal.tenant_code, readonly=readonly)
+        return self.platform.db.for_tenant(
+            self.principal.tenant_code,
+            readonly=readonly,
+            subtree=self.principal.include_descendants,
+        )

@@ -70,6 +70,12 @@ def return_step(
     _require_running(ctx)
     task = ctx.open_task(node_id)
     runtime.require_step_actor(ctx, task)
+    node = ctx.pinned.flow.by_id.get(target)
+    if node is not None and node.step is not None and node.step.value in ("receive", "accept"):
+        raise InvalidState(
+            f"不能退回到{node.step.label}环节：材料不全请使用补正，不予受理请使用 rejectCase "
+            f"(a case cannot be returned to {node.step.value}; request a supplement instead)"
+        )
     step = return_to(ctx.pinned.flow, ctx.state, target)
     task.completed_by = actor.username
     task.opinion = comment

@@ -1,0 +1,341 @@
+"""GraphQL definition management on both databases, executed against the schema directly:
+edit a draft's flow or form, see every problem, submit, 三报三审, publish."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import ExecutionResult
+
+from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.graphql.context import GraphQLContext, Principal
+from tongban.adapters.graphql.schema import schema
+from tongban.bootstrap import Platform
+from tongban.config import Settings
+from tongban.core.errors import ErrorCode, Forbidden, InvalidDefinition, NotFound, TongbanError
+from tongban.services.actors import actor_for
+from tongban.services.cases.runtime import CaseEnv
+from tongban.services.config_io import load_tree
+from tongban.services.schemas import Schemas
+
+from .case_support import DEMO
+
+DRUG = "000172111003"  # 药品零售企业经营许可: a national standard, refined by 黑龙江省
+FOOD = "HLXK00000201"  # 食品生产许可: implemented by 哈尔滨市 and its counties
+APPROVE = {"authenticityOk": True, "legalityOk": True, "rationalityOk": True}
+
+VERSION = "tenantCode kind code version status createdBy createdAt publishedAt"
+PROBLEMS = "problems { code pointer message }"
+
+DEFINITION = f"""
+query($tenant: String, $kind: DefinitionKind!, $code: String!, $version: Int) {{
+  definition(tenantCode: $tenant, kind: $kind, code: $code, version: $version) {{
+    tenantCode kind code version document history {{ {VERSION} }}
+  }}
+}}"""
+UPDATE_FLOW = f"""
+mutation($code: String!, $flow: GenericScalar!) {{
+  updateFlow(code: $code, flow: $flow) {{ {VERSION} {PROBLEMS} }}
+}}"""
+UPDATE_FORM = f"""
+mutation($kind: DefinitionKind!, $code: String!, $form: GenericScalar!) {{
+  updateForm(kind: $kind, code: $code, form: $form) {{ {VERSION} {PROBLEMS} }}
+}}"""
+SAVE_DRAFT = f"""
+mutation($document: GenericScalar!) {{
+  saveDraft(document: $document) {{ {VERSION} {PROBLEMS} }}
+}}"""
+START_DRAFT = f"""
+mutation($kind: DefinitionKind!, $code: String!) {{
+  startDraft(kind: $kind, code: $code) {{ {VERSION} {PROBLEMS} }}
+}}"""
+SUBMIT = """
+mutation($kind: DefinitionKind!, $code: String!) {
+  submitDefinition(kind: $kind, code: $code) { version status }
+}"""
+REVIEW = """
+mutation($subject: String!, $kind: DefinitionKind!, $code: String!, $review: ReviewInput!) {
+  reviewDefinition(subjectTenantCode: $subject, kind: $kind, code: $code, review: $review) {
+    tenantCode version status
+  }
+}"""
+PUBLISH = """
+mutation($kind: DefinitionKind!, $code: String!) {
+  publishDefinition(kind: $kind, code: $code) { version status publishedAt }
+}"""
+VALIDATE = """
+query($document: GenericScalar!) {
+  validateDefinition(document: $document) { code pointer message }
+}"""
+CONFORMANCE = """
+query($tenant: String) {
+  conformance(tenantCode: $tenant) {
+    tenantCode tenantName kind code name version conforms problems { code pointer message }
+  }
+}"""
+IMPACT = """
+query($document: GenericScalar!) {
+  impactOfStandardChange(document: $document) {
+    tenantCode kind code version conforms problems { code pointer message }
+  }
+}"""
+
+
+@pytest.fixture
+def platform(db: Database, schemas: Schemas, tmp_path: Path) -> Platform:
+    load_tree(db, DEMO, schemas)
+    return Platform(Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None), db, schemas)
+
+
+def execute(platform: Platform, username: str, query: str, **variables: Any) -> ExecutionResult:
+    actor = actor_for(platform.db, username)
+    context = GraphQLContext(platform, CaseEnv(platform.schemas), Principal(actor, "user"), "t")
+    return schema.execute(query, variable_values=variables, context_value=context)
+
+
+def ok(platform: Platform, username: str, query: str, **variables: Any) -> dict[str, Any]:
+    result = execute(platform, username, query, **variables)
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data
+
+
+def fails(platform: Platform, username: str, query: str, **variables: Any) -> TongbanError:
+    result = execute(platform, username, query, **variables)
+    assert result.errors, result.data
+    error = result.errors[0].original_error
+    assert isinstance(error, TongbanError), result.errors
+    return error
+
+
+def drug_document(platform: Platform, username: str = "yilan_admin", **args: Any) -> Any:
+    found = ok(platform, username, DEFINITION, kind="IMPLEMENTATION", code=DRUG, **args)
+    return found["definition"]
+
+
+def test_county_edits_its_flow_and_publishes_after_the_city_reviews(platform: Platform) -> None:
+    before = drug_document(platform)
+    assert (before["tenantCode"], before["version"]) == ("230123", 1)
+    assert [(v["version"], v["status"]) for v in before["history"]] == [(1, "PUBLISHED")]
+    flow = copy.deepcopy(before["document"]["flow"])
+
+    # a node added but not yet wired in: every problem, each with its pointer
+    flow["nodes"].insert(-1, {"id": "drug_db", "kind": "external", "system": "药品监管数据库"})
+    added = ok(platform, "yilan_admin", UPDATE_FLOW, code=DRUG, flow=flow)["updateFlow"]
+    assert (added["version"], added["status"], added["createdBy"]) == (2, "DRAFT", "yilan_admin")
+    problems = {(p["code"], p["pointer"]) for p in added["problems"]}
+    assert ("FLOW_UNREACHABLE", "/flow/nodes/8") in problems, added["problems"]
+    assert all(p["message"] for p in added["problems"])
+
+    # submitting is refused with every violation; the draft stays a draft
+    refused = fails(platform, "yilan_admin", SUBMIT, kind="IMPLEMENTATION", code=DRUG)
+    assert isinstance(refused, InvalidDefinition)
+    assert {(v.code, v.pointer) for v in refused.violations} == problems
+
+    # wired in between the full review and the decision: no problems left
+    flow["edges"] = [e for e in flow["edges"] if (e["from"], e["to"]) != ("review_full", "decide")]
+    flow["edges"] += [{"from": "review_full", "to": "drug_db"}, {"from": "drug_db", "to": "decide"}]
+    fixed = ok(platform, "yilan_admin", UPDATE_FLOW, code=DRUG, flow=flow)["updateFlow"]
+    assert (fixed["version"], fixed["status"], fixed["problems"]) == (2, "DRAFT", [])
+
+    submitted = ok(platform, "yilan_admin", SUBMIT, kind="IMPLEMENTATION", code=DRUG)
+    assert submitted["submitDefinition"] == {"version": 2, "status": "SUBMITTED"}
+    # under review: not editable
+    busy = fails(platform, "yilan_admin", UPDATE_FLOW, code=DRUG, flow=flow)
+    assert busy.code == ErrorCode.CONFLICT
+
+    reviewed = ok(
+        platform,
+        "harbin_admin",
+        REVIEW,
+        subject="230123",
+        kind="IMPLEMENTATION",
+        code=DRUG,
+        review={**APPROVE, "legalityComment": "符合《药品管理法》"},
+    )
+    assert reviewed["reviewDefinition"] == {
+        "tenantCode": "230123",
+        "version": 2,
+        "status": "REVIEWED",
+    }
+
+    published = ok(platform, "yilan_admin", PUBLISH, kind="IMPLEMENTATION", code=DRUG)
+    assert published["publishDefinition"]["status"] == "PUBLISHED"
+    assert published["publishDefinition"]["publishedAt"]
+
+    after = drug_document(platform)
+    assert [(v["version"], v["status"]) for v in after["history"]] == [
+        (1, "PUBLISHED"),
+        (2, "PUBLISHED"),
+    ]
+    assert after["version"] == 2
+    assert "drug_db" in {n["id"] for n in after["document"]["flow"]["nodes"]}
+    assert drug_document(platform, version=1)["document"] == before["document"]
+
+
+def test_a_failed_verdict_returns_the_draft(platform: Platform) -> None:
+    form = copy.deepcopy(drug_document(platform)["document"]["form"])
+    form["properties"]["remark"] = {"title": "备注", "type": "string", "maxLength": 200}
+    saved = ok(platform, "yilan_admin", UPDATE_FORM, kind="IMPLEMENTATION", code=DRUG, form=form)
+    assert (saved["updateForm"]["version"], saved["updateForm"]["problems"]) == (2, [])
+    ok(platform, "yilan_admin", SUBMIT, kind="IMPLEMENTATION", code=DRUG)
+
+    verdict = {**APPROVE, "rationalityOk": False, "rationalityComment": "备注字段无必要"}
+    returned = ok(
+        platform,
+        "harbin_admin",
+        REVIEW,
+        subject="230123",
+        kind="IMPLEMENTATION",
+        code=DRUG,
+        review=verdict,
+    )
+    assert returned["reviewDefinition"]["status"] == "RETURNED"
+
+    refused = fails(platform, "yilan_admin", PUBLISH, kind="IMPLEMENTATION", code=DRUG)
+    assert refused.code == ErrorCode.INVALID_STATE
+    # the returned version is edited again, not a new one
+    del form["properties"]["remark"]
+    again = ok(platform, "yilan_admin", UPDATE_FORM, kind="IMPLEMENTATION", code=DRUG, form=form)
+    assert (again["updateForm"]["version"], again["updateForm"]["status"]) == (2, "DRAFT")
+
+
+def test_a_child_cannot_review_its_parent(platform: Platform) -> None:
+    started = ok(platform, "harbin_admin", START_DRAFT, kind="IMPLEMENTATION", code=FOOD)
+    assert started["startDraft"]["tenantCode"] == "230100"
+    assert (started["startDraft"]["version"], started["startDraft"]["problems"]) == (2, [])
+    ok(platform, "harbin_admin", SUBMIT, kind="IMPLEMENTATION", code=FOOD)
+
+    refused = fails(
+        platform,
+        "yilan_admin",
+        REVIEW,
+        subject="230100",
+        kind="IMPLEMENTATION",
+        code=FOOD,
+        review=APPROVE,
+    )
+    assert isinstance(refused, Forbidden) and refused.code == ErrorCode.FORBIDDEN
+    assert "下级单位不能审核上级" in refused.message
+
+    reviewed = ok(
+        platform,
+        "hlj_admin",
+        REVIEW,
+        subject="230100",
+        kind="IMPLEMENTATION",
+        code=FOOD,
+        review=APPROVE,
+    )
+    assert reviewed["reviewDefinition"]["status"] == "REVIEWED"
+
+
+def test_a_sibling_county_gets_not_found_like_a_missing_definition(platform: Platform) -> None:
+    # 方正县 has its own 000172111003; 依兰县's is not its to see
+    own = drug_document(platform, "fangzheng_admin")
+    assert own["tenantCode"] == "230124"
+    sibling = fails(
+        platform, "fangzheng_admin", DEFINITION, tenant="230123", kind="IMPLEMENTATION", code=DRUG
+    )
+    missing_tenant = fails(
+        platform, "fangzheng_admin", DEFINITION, tenant="239999", kind="IMPLEMENTATION", code=DRUG
+    )
+    missing_matter = fails(
+        platform, "fangzheng_admin", DEFINITION, kind="IMPLEMENTATION", code="ZZ0000000000"
+    )
+    for error in (sibling, missing_tenant, missing_matter):
+        assert isinstance(error, NotFound) and error.code == ErrorCode.NOT_FOUND
+    assert sibling.message == "implementation 230123/000172111003 不存在 (not found)"
+    assert sibling.data == {"kind": "implementation", "key": "230123/000172111003"}
+
+    # nor can it review, or report on, the sibling
+    review = fails(
+        platform,
+        "fangzheng_admin",
+        REVIEW,
+        subject="230123",
+        kind="IMPLEMENTATION",
+        code=DRUG,
+        review=APPROVE,
+    )
+    assert review.code == ErrorCode.NOT_FOUND
+    assert fails(platform, "fangzheng_admin", CONFORMANCE, tenant="230123").code == "NOT_FOUND"
+    # and nothing to edit is not found either
+    absent = fails(platform, "fangzheng_admin", UPDATE_FLOW, code="ZZ0000000000", flow={})
+    assert absent.code == ErrorCode.NOT_FOUND
+
+
+def test_validate_definition_lists_every_problem_and_saves_nothing(platform: Platform) -> None:
+    document = drug_document(platform)["document"]
+
+    # unknown key and a broken flow: both, in one answer
+    shape = copy.deepcopy(document)
+    shape["colour"] = "red"
+    shape["flow"]["edges"].append({"from": "decide", "to": "nowhere"})
+    problems = ok(platform, "yilan_admin", VALIDATE, document=shape)["validateDefinition"]
+    found = {(p["code"], p["pointer"]) for p in problems}
+    assert found == {("SCHEMA_UNKNOWN_KEY", "/colour"), ("FLOW_UNKNOWN_NODE", "/flow/edges/9/to")}
+
+    # a well-formed document: the broken flow and the conformance problems together
+    loose = copy.deepcopy(document)
+    loose["time_limits"]["promised"] = 25
+    loose["materials"].append({"code": "M009", "name": "营业执照复印件", "copies": 1})
+    loose["flow"]["edges"].append({"from": "decide", "to": "nowhere"})
+    problems = ok(platform, "yilan_admin", VALIDATE, document=loose)["validateDefinition"]
+    found = {(p["code"], p["pointer"]) for p in problems}
+    assert {
+        ("FLOW_UNKNOWN_NODE", "/flow/edges/9/to"),
+        ("PROMISED_EXCEEDS_LEGAL", "/time_limits/promised"),
+        ("PROMISED_EXCEEDS_PARENT", "/time_limits/promised"),
+        ("MATERIAL_ADDED", "/materials/6"),
+    } <= found
+
+    # the valid published document has none, and validating saved nothing
+    assert ok(platform, "yilan_admin", VALIDATE, document=document)["validateDefinition"] == []
+    assert [v["version"] for v in drug_document(platform)["history"]] == [1]
+    not_object = fails(platform, "yilan_admin", VALIDATE, document=["kind"])
+    assert isinstance(not_object, InvalidDefinition)
+
+
+def test_save_draft_of_a_whole_document_with_identity_problems(platform: Platform) -> None:
+    document = drug_document(platform)["document"]
+    refused = fails(platform, "yilan_admin", SAVE_DRAFT, document={**document, "kind": "rule"})
+    assert isinstance(refused, InvalidDefinition)
+    assert [(v.code, v.pointer) for v in refused.violations] == [("MATTER_KIND", "/kind")]
+    # a clerk is not an admin
+    assert fails(platform, "yilan_clerk", SAVE_DRAFT, document=document).code == "FORBIDDEN"
+    saved = ok(platform, "yilan_admin", SAVE_DRAFT, document=document)["saveDraft"]
+    assert (saved["kind"], saved["version"], saved["status"], saved["problems"]) == (
+        "IMPLEMENTATION",
+        2,
+        "DRAFT",
+        [],
+    )
+
+
+def test_conformance_and_impact_of_a_standard_change(platform: Platform) -> None:
+    report = ok(platform, "harbin_admin", CONFORMANCE)["conformance"]
+    assert report and all(e["conforms"] and e["problems"] == [] for e in report)
+    assert {e["tenantCode"] for e in report} <= {"230100", "230123", "230124", "230123100"}
+    assert ("230123", "IMPLEMENTATION", DRUG) in {
+        (e["tenantCode"], e["kind"], e["code"]) for e in report
+    }
+
+    standard = ok(platform, "hlj_admin", DEFINITION, kind="STANDARD", code=DRUG)
+    tighter = copy.deepcopy(standard["definition"]["document"])
+    tighter["time_limits"]["promised"] = 9
+    impact = ok(platform, "hlj_admin", IMPACT, document=tighter)["impactOfStandardChange"]
+    assert sorted((e["tenantCode"], e["kind"], e["conforms"]) for e in impact) == [
+        ("230123", "IMPLEMENTATION", False),
+        ("230124", "IMPLEMENTATION", False),
+    ]
+    for entry in impact:
+        assert ("PROMISED_EXCEEDS_PARENT", "/time_limits/promised") in {
+            (p["code"], p["pointer"]) for p in entry["problems"]
+        }
+    # asking changed nothing
+    still = ok(platform, "hlj_admin", DEFINITION, kind="STANDARD", code=DRUG)
+    assert still["definition"]["document"]["time_limits"]["promised"] == 15
