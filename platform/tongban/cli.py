@@ -167,9 +167,10 @@ def serve(host: str, port: int, demo_dir: Path | None) -> None:
 
 def _register_plugins() -> None:
     from tongban.adapters.crypto.verify_cli import verify
+    from tongban.adapters.graphql.cli import apikey, graphql_schema
     from tongban.adapters.tasks.cli import sweep, worker
 
-    for command in (verify, worker, sweep):
+    for command in (verify, worker, sweep, apikey, graphql_schema):
         main.add_command(command)
 
 

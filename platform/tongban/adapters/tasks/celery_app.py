@@ -2,7 +2,8 @@
 
 Settings come from ``TONGBAN_*`` (``load_settings``): the broker is ``TONGBAN_BROKER_URL``
 and the result backend is derived from it (``result_backend_for``). Beat runs the
-supervision sweep every ``TONGBAN_SWEEP_SECONDS`` (default 300) seconds and, on the
+supervision sweep every ``TONGBAN_SWEEP_SECONDS`` (default 300) seconds, webhook delivery
+every ``TONGBAN_WEBHOOK_SECONDS`` (default 5) and, on the
 embedded SQLAlchemy broker, clears consumed messages daily.
 """
 
@@ -21,7 +22,9 @@ from tongban.config import Settings, load_settings
 SWEEP_SECONDS_ENV = "TONGBAN_SWEEP_SECONDS"
 DEFAULT_SWEEP_SECONDS = 300.0
 SQLA_POLLING_SECONDS = 0.1
-TASK_MODULES = ["tongban.adapters.tasks.tasks"]
+TASK_MODULES = ["tongban.adapters.tasks.tasks", "tongban.adapters.tasks.webhooks"]
+WEBHOOK_SECONDS_ENV = "TONGBAN_WEBHOOK_SECONDS"
+DEFAULT_WEBHOOK_SECONDS = 5.0
 
 
 def is_sqla_broker(broker_url: str) -> bool:
@@ -51,6 +54,15 @@ def sweep_seconds(environ: dict[str, str] | None = None) -> float:
     return seconds
 
 
+def webhook_seconds(environ: dict[str, str] | None = None) -> float:
+    """How often beat sends due webhook deliveries (docs/webhooks.md)."""
+    raw = (os.environ if environ is None else environ).get(WEBHOOK_SECONDS_ENV, "")
+    seconds = float(raw) if raw.strip() else DEFAULT_WEBHOOK_SECONDS
+    if seconds <= 0:
+        raise ValueError(f"{WEBHOOK_SECONDS_ENV} must be > 0, got {raw!r}")
+    return seconds
+
+
 def make_celery(settings: Settings) -> Celery:
     broker = settings.broker_url
     app = Celery("tongban", broker=broker, include=TASK_MODULES)
@@ -61,7 +73,12 @@ def make_celery(settings: Settings) -> Celery:
             "schedule": every,
             # a sweep still queued when the next is due is dropped, never piled up
             "options": {"expires": every},
-        }
+        },
+        "deliver-webhooks": {
+            "task": "tongban.deliver_webhooks",
+            "schedule": webhook_seconds(),
+            "options": {"expires": webhook_seconds()},
+        },
     }
     transport_options: dict[str, object] = {}
     if is_sqla_broker(broker):

@@ -19,6 +19,7 @@ from flask_appbuilder.models.sqla.base import SQLA
 from sqlalchemy import Engine
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from tongban.adapters.graphql.view import register as register_graphql
 from tongban.adapters.web.case_labels import beijing
 from tongban.adapters.web.identity import PLATFORM_ADMIN
 from tongban.adapters.web.views.cases import AlertsView, CasesView, WorklistView
@@ -116,5 +117,6 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
         appbuilder.add_view(AlertsView, MENU_ALERTS, icon="fa-bell", **case_menu)
     app.jinja_env.filters["beijing"] = beijing
     app.add_url_rule("/health", "health", health)
+    register_graphql(app)  # /graphql: API keys or this app's login (docs/api.md)
     app.register_error_handler(HTTPNotFound, lambda _error: not_found_page())
     return app

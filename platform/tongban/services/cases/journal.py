@@ -10,6 +10,7 @@ from typing import Any
 from tongban.adapters.db.case_models import Case, CaseEvent
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
+from tongban.services import webhooks
 
 
 def record(
@@ -48,3 +49,4 @@ def record(
     )
     case.audit_seq = event.seq
     case.audit_head = event.hash
+    webhooks.enqueue(uow, case, event, now)  # the outbox: queued in this same transaction
