@@ -489,12 +489,12 @@ class Query:
         self,
         info: graphene.ResolveInfo,
         status: Any = None,
-        subtree: bool = True,
+        subtree: bool | None = True,
         first: int | None = DEFAULT_FIRST,
         after: str | None = None,
     ) -> _Page:
         ctx = _ctx(info)
-        subtree = subtree and ctx.principal.include_descendants
+        subtree = subtree is not False and ctx.principal.include_descendants  # null: default
         value = _enum_value(status)
         items = _read(info, lambda uow: supervision.list_alerts(uow, subtree=subtree, status=value))
         return _slice(items, first, after)
@@ -685,8 +685,9 @@ class Mutation:
         number: str,
         node_id: str,
         opinion: Any,
-        comment: str = "",
+        comment: str | None = "",
     ) -> CasePayload:
+        comment = comment or ""  # an explicit null is the default
         chosen = steps.Opinion(_enum_value(opinion))
         view = _command(
             info,
@@ -702,8 +703,9 @@ class Mutation:
         number: str,
         node_id: str,
         target: str,
-        comment: str = "",
+        comment: str | None = "",
     ) -> CasePayload:
+        comment = comment or ""  # an explicit null is the default
         view = _command(
             info,
             lambda uow, ctx: steps.return_step(
@@ -739,8 +741,9 @@ class Mutation:
         return CasePayload(case=view)
 
     def resolve_decide_case(
-        self, info: graphene.ResolveInfo, number: str, approve: bool, reasons: str = ""
+        self, info: graphene.ResolveInfo, number: str, approve: bool, reasons: str | None = ""
     ) -> CasePayload:
+        reasons = reasons or ""  # an explicit null is the default
         view = _command(
             info,
             lambda uow, ctx: steps.decide_case(uow, ctx.env, ctx.actor, number, approve, reasons),
@@ -752,16 +755,18 @@ class Mutation:
         return CasePayload(case=view)
 
     def resolve_withdraw_case(
-        self, info: graphene.ResolveInfo, number: str, reason: str = ""
+        self, info: graphene.ResolveInfo, number: str, reason: str | None = ""
     ) -> CasePayload:
+        reason = reason or ""  # an explicit null is the default
         view = _command(
             info, lambda uow, ctx: steps.withdraw_case(uow, ctx.env, ctx.actor, number, reason)
         )
         return CasePayload(case=view)
 
     def resolve_verify_commitment(
-        self, info: graphene.ResolveInfo, number: str, truthful: bool, note: str = ""
+        self, info: graphene.ResolveInfo, number: str, truthful: bool, note: str | None = ""
     ) -> CasePayload:
+        note = note or ""  # an explicit null is the default
         view = _command(
             info,
             lambda uow, ctx: commitment.verify_commitment(
@@ -788,8 +793,9 @@ class Mutation:
         return CasePayload(case=view)
 
     def resolve_rate_service(
-        self, info: graphene.ResolveInfo, number: str, level: int, comment: str = ""
+        self, info: graphene.ResolveInfo, number: str, level: int, comment: str | None = ""
     ) -> RatingPayload:
+        comment = comment or ""  # an explicit null is the default
         rating = _command(
             info,
             lambda uow, ctx: feedback.rate_service(uow, ctx.env, ctx.actor, number, level, comment),

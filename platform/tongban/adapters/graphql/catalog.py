@@ -407,9 +407,10 @@ class Query:
         _root: Any,
         info: graphene.ResolveInfo,
         kind: str | None = None,
-        first: int = DEFAULT_FIRST,
+        first: int | None = DEFAULT_FIRST,
         after: str | None = None,
     ) -> _MatterPage:
+        first = DEFAULT_FIRST if first is None else first  # an explicit null is the default
         if not 1 <= first <= MAX_FIRST:
             raise InvalidDefinition(
                 [Violation("PAGE_SIZE", "/first", f"first must be 1–{MAX_FIRST}")],

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -183,6 +185,29 @@ def check(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
     return [*depth_problems, *cost_problems]
 
 
+# Clients send the same few operations over and over: a document that parsed and passed
+# every check is kept (by its text and the limits it passed), so it is parsed and validated
+# once per process. Documents with problems are never kept.
+_DOCUMENTS: OrderedDict[tuple[str, Limits], DocumentNode] = OrderedDict()
+_MAX_DOCUMENTS = 512
+_DOCUMENTS_LOCK = threading.Lock()
+
+
+def _checked_document(query: str, limits: Limits) -> DocumentNode | None:
+    with _DOCUMENTS_LOCK:
+        document = _DOCUMENTS.get((query, limits))
+        if document is not None:
+            _DOCUMENTS.move_to_end((query, limits))
+        return document
+
+
+def _remember_document(query: str, limits: Limits, document: DocumentNode) -> None:
+    with _DOCUMENTS_LOCK:
+        _DOCUMENTS[(query, limits)] = document
+        while len(_DOCUMENTS) > _MAX_DOCUMENTS:
+            _DOCUMENTS.popitem(last=False)
+
+
 # --- the view --------------------------------------------------------------------------
 
 
@@ -290,17 +315,20 @@ def _handle(request_id: str) -> Response:
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="tongban"'
         return response
-    try:
-        document = parse(query)
-    except GraphQLError as exc:
-        return _errors(request_id, 400, format_error(exc, request_id, Code.PARSE_FAILED))
-    problems = check(document, limits)
-    if problems:
-        return _errors(
-            request_id,
-            400,
-            *(format_error(p, request_id, Code.VALIDATION_FAILED) for p in problems),
-        )
+    document = _checked_document(query, limits)
+    if document is None:
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            return _errors(request_id, 400, format_error(exc, request_id, Code.PARSE_FAILED))
+        problems = check(document, limits)
+        if problems:
+            return _errors(
+                request_id,
+                400,
+                *(format_error(p, request_id, Code.VALIDATION_FAILED) for p in problems),
+            )
+        _remember_document(query, limits, document)
     context = GraphQLContext(platform, _case_env(platform), principal, request_id)
     result = execute(
         schema.graphql_schema,

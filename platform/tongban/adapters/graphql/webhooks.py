@@ -78,9 +78,10 @@ def _subscription(view: SubscriptionView) -> WebhookSubscription:
 
 def _id(raw: Any) -> int:
     try:
-        return int(str(raw))
+        value = int(str(raw))
     except ValueError:
         return -1  # never a row: "not found", like another tenant's
+    return value if 0 < value < 2**31 else -1  # beyond an INTEGER column: never a row either
 
 
 class SubscribeWebhook(graphene.Mutation):
@@ -124,9 +125,10 @@ class Query:
     )
 
     def resolve_webhook_subscriptions(
-        self, info: graphene.ResolveInfo, recent: int = 10
+        self, info: graphene.ResolveInfo, recent: int | None = 10
     ) -> list[WebhookSubscription]:
         ctx: GraphQLContext = info.context
+        recent = 10 if recent is None else recent  # an explicit null is the default
         with ctx.uow(readonly=True) as uow:
             views = webhooks.list_subscriptions(uow, ctx.actor, recent=max(0, min(recent, 100)))
         return [_subscription(v) for v in views]
