@@ -11,8 +11,6 @@ last page).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from graphene.types.generic import GenericScalar
 from tongban import bootstrap
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.adapters.graphql.context import GraphQLContext
+from tongban.adapters.graphql.paging import decode_cursor, encode_cursor
 from tongban.core.errors import InvalidDefinition, NotFound, Violation
 from tongban.core.roles import Role as RoleValue
 from tongban.services.cases import (
@@ -84,26 +83,6 @@ def _object(value: Any, pointer: str) -> dict[str, Any]:
             [Violation("NOT_AN_OBJECT", pointer, "须为 JSON 对象 (must be a JSON object)")]
         )
     return dict(value)
-
-
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode("ascii")
-
-
-def decode_cursor(cursor: str | None) -> int:
-    """The offset an ``after`` cursor stands for (0 without one)."""
-    if not cursor:
-        return 0
-    try:
-        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        offset = int(number)
-    except (ValueError, binascii.Error, UnicodeError):
-        kind, offset = "", -1
-    if kind != "offset" or offset < 0:
-        raise InvalidDefinition(
-            [Violation("CURSOR", "/after", "无效的分页游标 (invalid cursor: use nextCursor)")]
-        )
-    return offset
 
 
 def page_size(first: int | None) -> int:

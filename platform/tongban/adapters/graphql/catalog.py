@@ -13,8 +13,6 @@ back as ``after``; ``first`` is 1–100 (default 20).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +22,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Selection
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.adapters.graphql.context import GraphQLContext, Principal
+from tongban.adapters.graphql.paging import decode_cursor, encode_cursor
 from tongban.core.errors import InvalidDefinition, NotFound, Violation
 from tongban.core.guide import Guide as CoreGuide
 from tongban.core.guide import one_time_notice_text
@@ -107,23 +106,6 @@ class _GuideView:
 class _MatterPage:
     items: tuple[CatalogEntry, ...]
     next_cursor: str | None
-
-
-def _encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        label, _, number = text.partition(":")
-        if label == "offset" and number.isdigit():
-            return int(number)
-    except (binascii.Error, UnicodeError, ValueError):
-        pass
-    raise InvalidDefinition(
-        [Violation("CURSOR", "/after", "not a cursor this API returned")], "invalid cursor"
-    )
 
 
 # --- types -----------------------------------------------------------------------------
@@ -416,7 +398,7 @@ class Query:
                 [Violation("PAGE_SIZE", "/first", f"first must be 1–{MAX_FIRST}")],
                 "invalid page size",
             )
-        offset = _decode_cursor(after) if after else 0
+        offset = decode_cursor(after) if after else 0
         kind_value = getattr(kind, "value", kind)
         ctx = _ctx(info)
         with ctx.uow(readonly=True) as uow:
@@ -438,7 +420,7 @@ class Query:
                 return _MatterPage(tuple(items), None)
             items.append(entry)
         end = offset + len(items)
-        return _MatterPage(tuple(items), _encode_cursor(end) if end < total else None)
+        return _MatterPage(tuple(items), encode_cursor(end) if end < total else None)
 
     @staticmethod
     def resolve_guide(
