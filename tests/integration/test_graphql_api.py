@@ -154,6 +154,19 @@ def test_key_lifecycle(app: Flask, db: Database) -> None:
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+def test_a_revocation_made_elsewhere_takes_effect_when_the_verification_expires(
+    app: Flask, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(apikeys, "VERIFIED_TTL_SECONDS", 0.2)
+    key = new_key(db, "230123", department="scjgj")
+    assert post(app.test_client(), "{ me { kind } }", key).status_code == 200
+    with db.engine.begin() as conn:  # another process revokes it, behind this one's back
+        conn.exec_driver_sql("update api_key set revoked_at = created_at")
+    time.sleep(0.3)
+    error = only_error(post(app.test_client(), "{ me { kind } }", key), 401)
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 def test_create_key_lists_every_problem(db: Database) -> None:
     seed_tree(db)
     with db.platform("test", write=True) as uow:

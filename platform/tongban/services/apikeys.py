@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -135,11 +137,39 @@ def _split(token: str) -> str | None:
     return prefix
 
 
+VERIFIED_TTL_SECONDS = 30.0
+"""A verified key is trusted for this long without a database read. Revoking it in this
+process takes effect at once; a revocation made by another process within this time."""
+
+_verified: dict[str, tuple[float, KeyIdentity]] = {}
+_verified_lock = threading.Lock()
+
+
 def authenticate(db: Database, token: str) -> KeyIdentity | None:
     """The identity of a valid, unrevoked key, or None (recording its last use)."""
     prefix = _split(token)
     if prefix is None:
         return None
+    digest = hash_token(token)
+    with _verified_lock:
+        cached = _verified.get(digest)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    identity = _authenticate(db, token, prefix)
+    if identity is not None:
+        with _verified_lock:
+            _verified[digest] = (time.monotonic() + VERIFIED_TTL_SECONDS, identity)
+    return identity
+
+
+def forget_verified(prefix: str) -> None:
+    """Drop cached verifications of a key (it was revoked)."""
+    with _verified_lock:
+        for digest in [d for d, (_, ident) in _verified.items() if ident.prefix == prefix]:
+            del _verified[digest]
+
+
+def _authenticate(db: Database, token: str, prefix: str) -> KeyIdentity | None:
     # Before we know the key we do not know its tenant: the one platform-scope read.
     with db.platform("authenticate an API key", write=True) as uow:
         row = uow.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
@@ -172,6 +202,7 @@ def revoke_key(uow: UnitOfWork, prefix: str) -> KeyInfo:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         uow.session.flush()
+    forget_verified(prefix)
     return _info(uow, row)
 
 
