@@ -67,13 +67,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns naive datetimes for timezone-aware columns: they are UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment
-
-
 def create_key(
     uow: UnitOfWork,
     tenant_code: str,
@@ -178,7 +171,7 @@ def _authenticate(db: Database, token: str, prefix: str) -> KeyIdentity | None:
         if row is None or not matches or row.revoked_at is not None:
             return None
         now = utcnow()
-        last = _aware(row.last_used_at)
+        last = row.last_used_at
         if last is None or now - last >= LAST_USED_RESOLUTION:
             row.last_used_at = now
         tenant = uow.tenants.by_id(row.tenant_id)
@@ -225,7 +218,7 @@ def _info(uow: UnitOfWork, row: ApiKey) -> KeyInfo:
         role=row.role,
         department=row.department,
         include_descendants=bool(row.include_descendants),
-        created_at=_aware(row.created_at) or utcnow(),
-        revoked_at=_aware(row.revoked_at),
-        last_used_at=_aware(row.last_used_at),
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
     )

@@ -222,7 +222,7 @@ def _view(row: WebhookSubscription, deliveries: Sequence[WebhookDelivery]) -> Su
         url=row.url,
         events=list(row.events),
         active=row.active,
-        created_at=_utc(row.created_at),
+        created_at=row.created_at,
         failures=row.failures or 0,
         last_error=row.last_error,
         deliveries=[
@@ -233,9 +233,9 @@ def _view(row: WebhookSubscription, deliveries: Sequence[WebhookDelivery]) -> Su
                 status=d.status,
                 attempts=d.attempts,
                 last_error=d.last_error,
-                next_attempt_at=_utc(d.next_attempt_at) if d.next_attempt_at else None,
-                delivered_at=_utc(d.delivered_at) if d.delivered_at else None,
-                created_at=_utc(d.created_at),
+                next_attempt_at=d.next_attempt_at,
+                delivered_at=d.delivered_at,
+                created_at=d.created_at,
             )
             for d in deliveries
         ],
@@ -518,8 +518,3 @@ def _record(db: Database, item: _Claimed, now: dt.datetime, error: str | None) -
         )
         uow.commit()
         return outcome
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite gives stored (UTC) times back naive."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tongban.adapters.db.models import Base, TenantScoped, utcnow
+from tongban.adapters.db.models import Base, TenantScoped, UTCDateTime, utcnow
 
 
 class Case(TenantScoped, Base):
@@ -44,26 +43,26 @@ class Case(TenantScoped, Base):
     flow_state: Mapped[dict[str, Any]] = mapped_column(JSON)
     pauses: Mapped[list[Any]] = mapped_column(JSON, default=list)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     promised_days: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[dt.date | None] = mapped_column(Date)  # 承诺办结时间, stamped at acceptance
     supplement_count: Mapped[int] = mapped_column(Integer, default=0)
     decision: Mapped[str | None] = mapped_column(String(16))  # approved | denied
     decision_reason: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    concluded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    concluded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     origin_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     joint_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     parent_node: Mapped[str | None] = mapped_column(String(64))
     initial_opinion: Mapped[str | None] = mapped_column(Text)  # carried up by an escalation
     notify_and_commit: Mapped[bool] = mapped_column(Boolean, default=False)
     verification_due: Mapped[dt.date | None] = mapped_column(Date)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     row_version: Mapped[int] = mapped_column(Integer, default=1)
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -83,10 +82,10 @@ class CaseTask(TenantScoped, Base):
     department: Mapped[str | None] = mapped_column(String(32))
     role: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(12))  # open | done | cancelled
-    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     days: Mapped[int] = mapped_column(Integer, default=0)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
-    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(12))
     opinion: Mapped[str | None] = mapped_column(Text)
@@ -134,12 +133,12 @@ class SupervisionAlert(TenantScoped, Base):
     subject: Mapped[str] = mapped_column(String(64), default="")  # a task's node id, or ""
     level: Mapped[str] = mapped_column(String(12))  # warning | yellow | red
     message: Mapped[str] = mapped_column(Text)
-    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | urged | resolved
-    urged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    urged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     urged_by: Mapped[str | None] = mapped_column(String(64))
     urge_note: Mapped[str | None] = mapped_column(Text)
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolution: Mapped[str | None] = mapped_column(Text)
 
@@ -155,9 +154,9 @@ class SealKeyRow(TenantScoped, Base):
     department_uscc: Mapped[str] = mapped_column(String(18))
     public_hex: Mapped[str] = mapped_column(String(200))
     private_encrypted: Mapped[str] = mapped_column(Text)
-    valid_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    valid_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    valid_from: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class ResultDocument(TenantScoped, Base):
@@ -169,8 +168,8 @@ class ResultDocument(TenantScoped, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     seal: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class Rating(TenantScoped, Base):
@@ -182,10 +181,10 @@ class Rating(TenantScoped, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
     level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 … 1 非常不满意
     comment: Mapped[str] = mapped_column(Text, default="")
-    rated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     followup_due: Mapped[dt.date | None] = mapped_column(Date)
     followup_answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     answered_by: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -195,7 +194,7 @@ class Complaint(TenantScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     answered_by: Mapped[str | None] = mapped_column(String(64))

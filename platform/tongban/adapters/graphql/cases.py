@@ -11,7 +11,6 @@ last page).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -58,18 +57,6 @@ def _read(info: graphene.ResolveInfo, read: Callable[[UnitOfWork], T]) -> T:
     """One read-only unit of work bound to the principal's tenant."""
     with _ctx(info).uow(readonly=True) as uow:
         return read(uow)
-
-
-def _utc(name: str) -> Callable[..., dt.datetime | None]:
-    """Resolve a stored time as UTC (SQLite gives naive datetimes back; all are UTC)."""
-
-    def resolve(source: object, _info: graphene.ResolveInfo) -> dt.datetime | None:
-        value = getattr(source, name)
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=dt.UTC)
-
-    return resolve
 
 
 def _enum_value(value: Any) -> Any:
@@ -190,7 +177,7 @@ class Alert(graphene.ObjectType):
     subject = graphene.String(required=True)
     level = graphene.String(required=True)
     message = graphene.String(required=True)
-    raised_at = graphene.DateTime(required=True, resolver=_utc("raised_at"))
+    raised_at = graphene.DateTime(required=True)
     status = graphene.String(required=True)
     urge_note = graphene.String()
     resolution = graphene.String()
@@ -243,12 +230,12 @@ class Case(graphene.ObjectType):
     implementation_code = graphene.String(required=True)
     status = graphene.String(required=True)
     applicant_name = graphene.String(required=True)
-    received_at = graphene.DateTime(required=True, resolver=_utc("received_at"))
-    accepted_at = graphene.DateTime(resolver=_utc("accepted_at"))
+    received_at = graphene.DateTime(required=True)
+    accepted_at = graphene.DateTime()
     deadline = graphene.Date(description="承诺办结时间 (promised deadline)")
     decision = graphene.String()
     decision_reason = graphene.String()
-    concluded_at = graphene.DateTime(resolver=_utc("concluded_at"))
+    concluded_at = graphene.DateTime()
     supplement_count = graphene.Int(required=True)
     origin_case = graphene.String(description="the case this one was escalated from")
     joint_case = graphene.String(description="the joint case this one is a sub-case of")
@@ -304,10 +291,10 @@ class CaseSummary(graphene.ObjectType):
     matter_name = graphene.String(required=True)
     applicant_name = graphene.String(required=True)
     status = graphene.String(required=True)
-    received_at = graphene.DateTime(required=True, resolver=_utc("received_at"))
+    received_at = graphene.DateTime(required=True)
     deadline = graphene.Date()
     decision = graphene.String()
-    concluded_at = graphene.DateTime(resolver=_utc("concluded_at"))
+    concluded_at = graphene.DateTime()
     detail = graphene.Field(lambda: Case, required=True)
 
     def resolve_detail(self, info: graphene.ResolveInfo) -> CaseView:

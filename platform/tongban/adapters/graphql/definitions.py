@@ -10,7 +10,6 @@ extensions. Not found and not yours are the same ``NOT_FOUND``.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -115,13 +114,6 @@ def _ctx(info: graphene.ResolveInfo) -> GraphQLContext:
     return context
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Stored times are UTC; SQLite gives them back without an offset."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def _problems(violations: Iterable[Violation]) -> list[Problem]:
     return [Problem(code=v.code, pointer=v.pointer, message=v.message) for v in violations]
 
@@ -134,8 +126,8 @@ def _version(info: VersionInfo) -> DefinitionVersion:
         version=info.version,
         status=info.status,
         created_by=info.created_by,
-        created_at=_utc(info.created_at),
-        published_at=_utc(info.published_at),
+        created_at=info.created_at,
+        published_at=info.published_at,
         problems=_problems(info.violations),
     )
 

@@ -9,7 +9,6 @@ encrypted (``KeyBox``, AES-256-GCM under TONGBAN_SEAL_KEY in the adapter).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -181,12 +180,7 @@ def _seal_key(row: SealKeyRow) -> SealKey:
         key_id=row.key_id,
         department_uscc=row.department_uscc,
         public_key_hex=row.public_hex,
-        valid_from=_aware(row.valid_from),
-        valid_until=_aware(row.valid_until) if row.valid_until else None,
-        revoked_at=_aware(row.revoked_at) if row.revoked_at else None,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        revoked_at=row.revoked_at,
     )
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite gives naive datetimes back; every time we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
