@@ -192,22 +192,7 @@ def case_alerts(uow: UnitOfWork, number: str) -> list[AlertView]:
         .where(SupervisionAlert.case_id == case.id)
         .order_by(SupervisionAlert.raised_at, SupervisionAlert.id)
     )
-    return [
-        AlertView(
-            a.id,
-            case.number,
-            code,
-            a.kind,
-            a.subject,
-            a.level,
-            a.message,
-            a.raised_at,
-            a.status,
-            a.urge_note,
-            a.resolution,
-        )
-        for a in rows
-    ]
+    return [AlertView.of(a, case.number, code) for a in rows]
 
 
 def has_result(uow: UnitOfWork, number: str) -> bool:

@@ -185,6 +185,22 @@ class AlertView:
     urge_note: str | None
     resolution: str | None
 
+    @classmethod
+    def of(cls, alert: SupervisionAlert, case_number: str, tenant_code: str) -> AlertView:
+        return cls(
+            alert.id,
+            case_number,
+            tenant_code,
+            alert.kind,
+            alert.subject,
+            alert.level,
+            alert.message,
+            alert.raised_at,
+            alert.status,
+            alert.urge_note,
+            alert.resolution,
+        )
+
 
 def list_alerts(
     uow: UnitOfWork, *, subtree: bool = True, status: str | None = None
@@ -203,22 +219,7 @@ def list_alerts(
     if status:
         query = query.where(SupervisionAlert.status == status)
     codes = {t.id: t.code for t in uow.tenants.subtree(me)}
-    return [
-        AlertView(
-            a.id,
-            number,
-            codes[a.tenant_id],
-            a.kind,
-            a.subject,
-            a.level,
-            a.message,
-            a.raised_at,
-            a.status,
-            a.urge_note,
-            a.resolution,
-        )
-        for a, number in uow.session.execute(query)
-    ]
+    return [AlertView.of(a, number, codes[a.tenant_id]) for a, number in uow.session.execute(query)]
 
 
 def urge_alert(uow: UnitOfWork, actor: Actor, alert_id: int, note: str, now: dt.datetime) -> None:
