@@ -44,6 +44,4 @@ def verify_commitment(
         if result is not None:
             result.revoked_at = ctx.now
         ctx.record("DecisionRevoked", {"reason": f"承诺不实：{note}"})
-    view = ctx.view()
-    uow.commit()
-    return view
+    return ctx.commit()

@@ -96,9 +96,7 @@ def submit_application(
     )
     runtime.apply(ctx, start(pinned.flow, case.form_data))
     receive(ctx)
-    view = ctx.view()
-    uow.commit()
-    return view
+    return ctx.commit()
 
 
 def receive(ctx: CaseContext) -> None:
@@ -156,9 +154,7 @@ def accept_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> Cas
     task = ctx.open_step("accept")
     runtime.require_step_actor(ctx, task)
     _accept(ctx, "CaseAccepted")
-    view = ctx.view()
-    uow.commit()
-    return view
+    return ctx.commit()
 
 
 def _accept(ctx: CaseContext, event: str) -> None:
@@ -192,9 +188,7 @@ def reject_at_acceptance(
     ctx.case.concluded_at = ctx.now
     ctx.record("CaseRejected", {"reasons": reasons})
     answer_linked(ctx)
-    view = ctx.view()
-    uow.commit()
-    return view
+    return ctx.commit()
 
 
 def deem_accepted_if_due(ctx: CaseContext) -> bool:

@@ -69,7 +69,7 @@ def request_supplement(
             f"办件 {number} 已补正 {ctx.case.supplement_count} 次，超过 {threshold} 次",
             ctx.now,
         )
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def provide_supplement(
@@ -104,7 +104,7 @@ def provide_supplement(
     ctx.case.materials = sorted(given)
     ctx.case.form_data = data
     _resume(ctx, "SupplementProvided", {"materials": sorted(materials)})
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def start_special_procedure(
@@ -145,7 +145,7 @@ def start_special_procedure(
             "expected_days": expected_days,
         },
     )
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def end_special_procedure(
@@ -157,7 +157,7 @@ def end_special_procedure(
         raise InvalidState(f"办件 {number} 未在特别程序中")
     _require_some_open_step(ctx)
     _resume(ctx, "SpecialProcedureEnded", {"result": result})
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def _pause(
@@ -235,9 +235,3 @@ def _require_some_open_step(ctx: CaseContext) -> None:
             continue
         return
     raise last or Forbidden(f"办件 {ctx.case.number} 没有可办理的环节")
-
-
-def _done(uow: UnitOfWork, ctx: CaseContext) -> CaseView:
-    view = ctx.view()
-    uow.commit()
-    return view

@@ -97,6 +97,12 @@ class CaseContext:
     def view(self) -> CaseView:
         return case_view(self.uow, self.case, tasks=self.open_tasks(), tenant_code=self.tenant.code)
 
+    def commit(self) -> CaseView:
+        """End the command: its view, then the one commit that applies all of it."""
+        view = self.view()
+        self.uow.commit()
+        return view
+
     def close_all(self) -> None:
         """Cancel every open task (rejection, withdrawal)."""
         for task in self.open_tasks():

@@ -52,7 +52,7 @@ def complete_step(
     runtime.require_step_actor(ctx, task)
     outcome = Outcome.DENY if opinion is Opinion.DENY else Outcome.PASS
     runtime.complete_node(ctx, task, outcome, comment, f"StepCompleted:{opinion.value}")
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def return_step(
@@ -82,7 +82,7 @@ def return_step(
     task.outcome = "return"
     ctx.record("StepReturned", {"node": node_id, "target": target, "opinion": comment})
     runtime.apply(ctx, step)
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def decide_case(
@@ -103,7 +103,7 @@ def decide_case(
     runtime.complete_node(ctx, task, outcome, reasons, "CaseDecided")
     if approve and ctx.case.notify_and_commit:
         schedule_verification(ctx)
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def conclude_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> CaseView:
@@ -114,7 +114,7 @@ def conclude_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> C
     task = ctx.open_step("conclude")
     runtime.require_step_actor(ctx, task)
     runtime.complete_node(ctx, task, Outcome.PASS, "办结", "StepConcluded")
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def withdraw_case(
@@ -128,7 +128,7 @@ def withdraw_case(
     ctx.case.status = "withdrawn"
     ctx.case.concluded_at = ctx.now
     ctx.record("CaseWithdrawn", {"reason": reason})
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def push_external_result(
@@ -151,7 +151,7 @@ def push_external_result(
     outcome = Outcome.PASS if approved else Outcome.DENY
     task.opinion = str(dict(payload))
     runtime.complete_node(ctx, task, outcome, f"external: {dict(payload)}", "ExternalResult")
-    return _done(uow, ctx)
+    return ctx.commit()
 
 
 def _require_running(ctx: runtime.CaseContext) -> None:
@@ -159,9 +159,3 @@ def _require_running(ctx: runtime.CaseContext) -> None:
         raise InvalidState(
             f"办件 {ctx.case.number} 处于 {ctx.case.status}，计时暂停中，不能办理 (paused)"
         )
-
-
-def _done(uow: UnitOfWork, ctx: runtime.CaseContext) -> CaseView:
-    view = ctx.view()
-    uow.commit()
-    return view
