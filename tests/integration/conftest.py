@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from flask_appbuilder import Model
+from sqlalchemy import Engine
 
 from tongban.adapters.files.schemas import load_schema_dir
 from tongban.services.schemas import Schemas
@@ -9,3 +13,14 @@ from tongban.services.schemas import Schemas
 @pytest.fixture(scope="session")
 def schemas() -> Schemas:
     return Schemas.from_documents(load_schema_dir())
+
+
+@pytest.fixture(scope="module")
+def fab_engines() -> Iterator[list[Engine]]:
+    """FAB's tables are not ours: a module that builds the web app adds its engines here and
+    they are dropped after the module, so the shared test databases match the migrations
+    again (tests/integration/test_migrations.py compares them)."""
+    engines: list[Engine] = []
+    yield engines
+    for engine in engines:
+        Model.metadata.drop_all(engine)

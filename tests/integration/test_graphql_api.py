@@ -31,6 +31,7 @@ from tongban.services import catalog as catalog_service
 from tongban.services.schemas import Schemas
 
 from .factories import MATTER_CODE, implementation, publish_matter, seed_tree, standard
+from .graphql_support import data, post
 
 PASSWORD = "test-password-123"
 GUIDE = """query Guide($tenant: String!, $code: String!) {
@@ -79,18 +80,6 @@ def new_key(
         )
         uow.commit()
     return token
-
-
-def post(client: FlaskClient, query: str, key: str | None = None, **variables: Any) -> TestResponse:
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
-    return client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-
-
-def data(response: TestResponse) -> dict[str, Any]:
-    body = response.get_json()
-    assert response.status_code == 200 and "errors" not in body, body
-    result: dict[str, Any] = body["data"]
-    return result
 
 
 def only_error(response: TestResponse, status: int) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_appbuilder import Model
 from graphql import (
     GraphQLArgument,
     GraphQLEnumType,
@@ -294,15 +292,6 @@ class Builder:
 
 
 # --- HTTP -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def fab_engines() -> Iterator[list[Engine]]:
-    """FAB's tables are not ours: drop them after this module (see test_web.py)."""
-    engines: list[Engine] = []
-    yield engines
-    for engine in engines:
-        Model.metadata.drop_all(engine)
 
 
 @dataclass

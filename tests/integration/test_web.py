@@ -8,13 +8,11 @@ with a code that does not exist: the two answers must be byte for byte the same.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_appbuilder import Model
 from sqlalchemy import Engine
 
 from tongban.adapters.db.unit_of_work import Database
@@ -29,16 +27,6 @@ from .factories import MATTER_CODE, admin, implementation, publish_matter, seed_
 
 PASSWORD = "test-password-123"
 IMPL = f"/catalog/implementation/230123/{MATTER_CODE}"
-
-
-@pytest.fixture(scope="module")
-def fab_engines() -> Iterator[list[Engine]]:
-    """FAB's tables are not ours: drop them after this module, so the shared test databases
-    match the migrations again (tests/integration/test_migrations.py compares them)."""
-    engines: list[Engine] = []
-    yield engines
-    for engine in engines:
-        Model.metadata.drop_all(engine)
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ number must get byte for byte the answer a made-up number gets.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_appbuilder import Model
 from sqlalchemy import Engine, select, update
 
 from tongban.adapters.db.case_models import Case, CaseEvent
@@ -49,15 +47,6 @@ class Cases:
     escalated: str  # 依兰县, 县初审市终审: concluded after the city decided
     city: str  # 哈尔滨市, the case the escalation started
     sibling: str  # 方正县
-
-
-@pytest.fixture(scope="module")
-def fab_engines() -> Iterator[list[Engine]]:
-    """FAB's tables are not ours: drop them after this module (as test_web.py does)."""
-    engines: list[Engine] = []
-    yield engines
-    for engine in engines:
-        Model.metadata.drop_all(engine)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 
 from tongban.adapters.db.api_models import WebhookDelivery, WebhookSubscription
-from tongban.adapters.db.case_models import Case
+from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
 from tongban.core.audit import AuditEvent
 from tongban.core.errors import NotFound, TongbanError
@@ -248,7 +248,7 @@ _absent: dict[tuple[str, int], float] = {}  # (database, tenant id) → believed
 _UOW_CACHE = "tongban.webhooks.subscriptions"
 
 
-def enqueue(uow: UnitOfWork, case: Case, event: AuditEvent, now: dt.datetime) -> int:
+def enqueue(uow: UnitOfWork, case: CaseRecord, event: AuditEvent, now: dt.datetime) -> int:
     """Queue ``event`` for every active subscription of the case's tenant that wants it, in
     the command's own transaction. Cheap: no query while the tenant is known to have no
     subscriptions, one per transaction otherwise."""

@@ -74,6 +74,8 @@ class CaseTask(TenantScoped, Base):
     __table_args__ = (Index("ix_case_task_worklist", "tenant_id", "status", "department", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # no index of its own: it leads ix_case_task_worklist
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id"), nullable=False)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     node_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # task | external | escalate | subflow
@@ -99,7 +101,9 @@ class CaseEvent(TenantScoped, Base):
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    # events are read through their case: (case_id, seq) is the only index they need
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id"), nullable=False)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
     chain: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(40))

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from tongban.adapters.db import tenant_guard
+from tongban.adapters.db.case_store import CaseStore, SerialSource
 from tongban.adapters.db.engine import WRITE_INTENT, make_engine
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.repositories import (
@@ -36,8 +37,10 @@ class UnitOfWork:
         scope: Scope,
         tenant: TenantRef | None,
         on_tree_change: Callable[[], None] | None = None,
+        serials: SerialSource | None = None,
     ) -> None:
         self.session = session
+        self._serials = serials
         self._on_tree_change = on_tree_change
         self._tree_changed = False
         self.scope = scope
@@ -45,6 +48,15 @@ class UnitOfWork:
         self.tenants = TenantRepository(session)
         self.departments = DepartmentRepository(session)
         self.matters = MatterRepository(session)
+        self._cases: CaseStore | None = None
+
+    @property
+    def cases(self) -> CaseStore:
+        """The case command path's store, sharing this unit of work's transaction."""
+        if self._cases is None:
+            self._cases = CaseStore(self.session, lambda: self.scope, self._serials)
+            self.session.info[_STORE] = self._cases
+        return self._cases
 
     @property
     def tenant_id(self) -> int:
@@ -70,13 +82,19 @@ class UnitOfWork:
         self._tree_changed = True
 
     def commit(self) -> None:
+        if self._cases is not None:
+            self._cases.flush()
         self.session.commit()
+        if self._cases is not None:
+            self._cases.forget()
         if self._tree_changed and self._on_tree_change is not None:
             self._on_tree_change()
             self._tree_changed = False
 
     def rollback(self) -> None:
         self.session.rollback()
+        if self._cases is not None:
+            self._cases.forget()
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -87,8 +105,24 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        self.rollback()
         self.session.close()
+
+
+_STORE = "tongban_case_store"
+
+
+def _flush_case_store(state: ORMExecuteState) -> None:
+    """An ORM query sees what the case store has pending, as ORM autoflush would."""
+    store = state.session.info.get(_STORE)
+    if store is not None:
+        store.flush()
+
+
+def _case_store_transaction_ended(session: Session, _transaction: object) -> None:
+    store = session.info.get(_STORE)
+    if store is not None:
+        store.transaction_ended()
 
 
 class Database:
@@ -101,7 +135,11 @@ class Database:
         )
         # lineage per tenant code; the tree changes only through ``tree_changed`` callers
         self._scopes: dict[str, tuple[float, TenantScope, TenantRef]] = {}
+        self._serials = None if self.engine.dialect.name == "sqlite" else SerialSource(self.engine)
         tenant_guard.install(Session)
+        if not event.contains(Session, "do_orm_execute", _flush_case_store):
+            event.listen(Session, "do_orm_execute", _flush_case_store)
+            event.listen(Session, "after_transaction_end", _case_store_transaction_ended)
 
     def for_tenant(self, code: str, *, readonly: bool = False, subtree: bool = True) -> UnitOfWork:
         """A unit of work scoped to ``code``'s lineage. Commands use the default; reads
@@ -123,7 +161,7 @@ class Database:
             )
             scope = TenantScope(scope.tenant_id, scope.tenant_code, own_lineage, scope.writable_ids)
         session.info["scope"] = scope
-        return UnitOfWork(session, scope, ref, self.tree_changed)
+        return UnitOfWork(session, scope, ref, self.tree_changed, self._serials)
 
     def _scope_of(self, session: Session, code: str) -> tuple[TenantScope, TenantRef]:
         tenant = session.scalar(select(Tenant).where(Tenant.code == code))
@@ -146,7 +184,7 @@ class Database:
         session = self._write_sessions() if write else self._sessions()
         scope = PlatformScope(reason)
         session.info["scope"] = scope
-        return UnitOfWork(session, scope, None, self.tree_changed)
+        return UnitOfWork(session, scope, None, self.tree_changed, self._serials)
 
     def unscoped_session(self) -> Session:
         """A session with no scope: any tenant-scoped query in it raises (for tests)."""
@@ -154,3 +192,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._serials is not None:
+            self._serials.dispose()

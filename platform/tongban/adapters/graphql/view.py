@@ -311,7 +311,9 @@ def _handle(request_id: str) -> Response:
     principal = authenticate_request(platform)
     if isinstance(principal, AuthFailure):
         response = _errors(
-            request_id, 401, error(principal.message, Code.UNAUTHENTICATED, request_id)
+            request_id,
+            401,
+            error(principal.message, Code.UNAUTHENTICATED, request_id, reason=principal.reason),
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="tongban"'
         return response
@@ -391,7 +393,7 @@ body{font-family:sans-serif;margin:1em;}textarea,input{font-family:monospace;wid
 <h1>通办 GraphQL</h1>
 <p>Development only. Logged-in users are sent with their session; systems paste an API key.
 The schema is in <code>docs/schema.graphql</code>; the guide in <code>docs/api.md</code>.</p>
-<label>API key (optional): <input id="key" placeholder="tb_…"></label>
+<label>API key or token (optional): <input id="key" placeholder="tb_… / tbu_…"></label>
 <div class="row"><div><label>Query<br><textarea id="query" rows="18">{
   me { tenant { code name } roles department }
   matters(first: 5) { items { kind code name tenant { code name } } nextCursor }

@@ -27,6 +27,8 @@ from tongban.adapters.web.views.catalog import CatalogView
 from tongban.adapters.web.views.common import PERMISSION_VIEW, READ, not_found_page
 from tongban.adapters.web.views.home import HomeView, health
 from tongban.adapters.web.views.tenants import TenantTreeView
+from tongban.adapters.web.views.tokens import TokenView
+from tongban.adapters.web.views.tokens import register as register_tokens
 from tongban.bootstrap import Platform, bootstrap
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -115,6 +117,8 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
         appbuilder.add_view(WorklistView, MENU_WORKLIST, icon="fa-tasks", **case_menu)
         appbuilder.add_view(CasesView, MENU_CASES, icon="fa-file-text-o", **case_menu)
         appbuilder.add_view(AlertsView, MENU_ALERTS, icon="fa-bell", **case_menu)
+        appbuilder.add_view_no_menu(TokenView)  # linked from the start page
+        register_tokens(app)  # POST /api/token: bearer tokens for people (docs/api.md)
     app.jinja_env.filters["beijing"] = beijing
     app.add_url_rule("/health", "health", health)
     register_graphql(app)  # /graphql: API keys or this app's login (docs/api.md)

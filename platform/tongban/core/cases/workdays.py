@@ -33,7 +33,7 @@ so crossing into an uncovered year (e.g. December 2026 + 5 working days) raises
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
@@ -90,6 +90,8 @@ class WorkCalendar:
     """The tenant's extra make-up workdays (调休); always working days."""
     supplied_years: frozenset[int] = frozenset()
     """Years with a complete tenant calendar: weekends + the tenant's lists are the truth."""
+    _answers: dict[date, bool] = field(default_factory=dict, compare=False, repr=False)
+    """``is_workday`` answers so far: a calendar lives for many commands (it is cached)."""
 
     def __post_init__(self) -> None:
         both = self.holidays & self.workdays
@@ -138,6 +140,15 @@ class WorkCalendar:
 
     def is_workday(self, day: date) -> bool:
         """Tenant override first, then the tenant's supplied year, then national data."""
+        known = self._answers.get(day)
+        if known is not None:
+            return known
+        answer = self._is_workday(day)
+        if len(self._answers) < 20_000:
+            self._answers[day] = answer
+        return answer
+
+    def _is_workday(self, day: date) -> bool:
         _plain_date(day, "day")
         if day in self.holidays:
             return False

@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case, SupervisionAlert
+from tongban.adapters.db.case_models import SupervisionAlert
+from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.unit_of_work import UnitOfWork
 
 LEVELS = {
@@ -21,7 +22,7 @@ LEVELS = {
 
 
 def raise_once(
-    uow: UnitOfWork, case: Case, kind: str, subject: str, message: str, now: dt.datetime
+    uow: UnitOfWork, case: CaseRecord, kind: str, subject: str, message: str, now: dt.datetime
 ) -> bool:
     """Raise the alert unless it was raised before; True when raised now. Callers hold the
     case's row lock, so two sweeps cannot both pass the check; the unique key is the wall."""

@@ -40,11 +40,12 @@ def pinned_cached(matter_id: int, version: int) -> Pinned | None:
 
 
 def pinned(
-    uow: UnitOfWork, schemas: Schemas, tenant: Tenant, matter: Matter, version: int
+    uow: UnitOfWork, schemas: Schemas, tenant: Tenant, matter_id: int, version: int
 ) -> Pinned:
-    key = (matter.id, version)
+    key = (matter_id, version)
     found = _cache.get(key)
     if found is None:
+        matter = uow.session.get_one(Matter, matter_id)
         row = uow.matters.version(matter, version)
         departments = {d.code: d.uscc for d in uow.departments.of_tenant(tenant.id)}
         doc, problems = parse_matter_doc(
@@ -64,8 +65,10 @@ def pinned(
 
 def published_implementation(
     uow: UnitOfWork, schemas: Schemas, tenant: Tenant, code: str
-) -> tuple[Matter, Pinned]:
-    matter = uow.matters.find(tenant.id, "implementation", code)
-    if matter is None or matter.published_version is None:
+) -> tuple[int, Pinned]:
+    """The tenant's implementation ``code`` as published now: its matter id and definitions."""
+    published = uow.cases.published_version(tenant.id, code)
+    if published is None:
         raise NotFound("implementation", f"{tenant.code}/{code}")
-    return matter, pinned(uow, schemas, tenant, matter, matter.published_version)
+    matter_id, version = published
+    return matter_id, pinned(uow, schemas, tenant, matter_id, version)

@@ -6,10 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tongban.adapters.db.case_models import Case
+from tongban.adapters.db.case_store import CaseRecord, new_case
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.cases.clock import CaseClock, deemed_acceptance_due
 from tongban.core.cases.engine import Outcome, start
@@ -22,7 +21,7 @@ from tongban.services.cases.definitions import published_implementation
 from tongban.services.cases.links import answer_linked
 from tongban.services.cases.numbering import next_case_number
 from tongban.services.cases.runtime import CaseContext, CaseEnv
-from tongban.services.cases.time import local_date
+from tongban.services.cases.time import local_date, tenant_cached
 from tongban.services.cases.views import CaseView, case_view
 
 
@@ -42,20 +41,20 @@ def submit_application(
 ) -> CaseView:
     """SubmitApplication: one case per idempotency key, even when submitted concurrently."""
     assert uow.tenant is not None
-    tenant = uow.tenants.get(uow.tenant.code)
+    tenant = tenant_cached(uow, uow.tenant_id)
     if application.idempotency_key:
         existing = _by_key(uow, tenant.id, application.idempotency_key)
         if existing is not None:
             return case_view(uow, existing)
-    matter, pinned = published_implementation(uow, env.schemas, tenant, application.matter_code)
+    matter_id, pinned = published_implementation(uow, env.schemas, tenant, application.matter_code)
     problems = check_application(env, pinned.doc.spec, application)
     if problems:
         raise InvalidDefinition(problems, "申请材料或表单有误 (the application has problems)")
     now = env.now()
-    case = Case(
+    case = new_case(
         tenant_id=tenant.id,
         number=next_case_number(uow, pinned.implementation_code, local_date(now)),
-        matter_id=matter.id,
+        matter_id=matter_id,
         matter_version=pinned.version,
         matter_code=pinned.doc.spec.code,
         matter_name=pinned.doc.spec.name,
@@ -73,9 +72,8 @@ def submit_application(
         promised_days=pinned.doc.spec.promised_days,
         notify_and_commit=pinned.doc.spec.notify_and_commit,
     )
-    uow.session.add(case)
     try:
-        uow.session.flush()
+        uow.cases.add_case(case)
     except IntegrityError:
         uow.rollback()
         if application.idempotency_key:
@@ -106,10 +104,8 @@ def receive(ctx: CaseContext) -> None:
             runtime.complete_node(ctx, task, Outcome.PASS, "网上申报即收件", "CaseReceived")
 
 
-def _by_key(uow: UnitOfWork, tenant_id: int, key: str) -> Case | None:
-    return uow.session.scalar(
-        select(Case).where(Case.tenant_id == tenant_id, Case.idempotency_key == key)
-    )
+def _by_key(uow: UnitOfWork, tenant_id: int, key: str) -> CaseRecord | None:
+    return uow.cases.by_idempotency_key(tenant_id, key)
 
 
 def check_application(env: CaseEnv, spec: MatterSpec, application: Application) -> list[Violation]:
@@ -203,7 +199,7 @@ def deem_accepted_if_due(ctx: CaseContext) -> bool:
     return True
 
 
-def accept_linked(ctx: CaseContext, joint: Case) -> None:
+def accept_linked(ctx: CaseContext, joint: CaseRecord) -> None:
     """A joint matter's sub-case: accepted with the joint case (one receipt, one deadline)."""
     ctx.case.accepted_at = joint.accepted_at or ctx.now
     ctx.case.deadline = joint.deadline

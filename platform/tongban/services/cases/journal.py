@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from tongban.adapters.db.case_models import Case, CaseEvent
+from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
 from tongban.services import webhooks
@@ -15,7 +15,7 @@ from tongban.services import webhooks
 
 def record(
     uow: UnitOfWork,
-    case: Case,
+    case: CaseRecord,
     kind: str,
     actor: str,
     tenant_code: str,
@@ -32,20 +32,20 @@ def record(
         at=audit.utc_timestamp(now),
         payload=dict(payload),
     )
-    uow.session.add(
-        CaseEvent(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
-            chain=event.chain,
-            seq=event.seq,
-            kind=event.kind,
-            actor=event.actor,
-            tenant=event.tenant,
-            at=event.at,
-            payload=dict(event.payload),
-            prev_hash=event.prev_hash,
-            hash=event.hash,
-        )
+    uow.cases.add_event(
+        {
+            "tenant_id": case.tenant_id,
+            "case_id": case.id,
+            "chain": event.chain,
+            "seq": event.seq,
+            "kind": event.kind,
+            "actor": event.actor,
+            "tenant": event.tenant,
+            "at": event.at,
+            "payload": dict(event.payload),
+            "prev_hash": event.prev_hash,
+            "hash": event.hash,
+        }
     )
     case.audit_seq = event.seq
     case.audit_head = event.hash

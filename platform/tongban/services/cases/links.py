@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from tongban.adapters.db.case_models import Case, CaseTask
+from tongban.adapters.db.case_store import CaseRecord, TaskRecord, new_case
 from tongban.adapters.db.models import Tenant
 from tongban.core.cases.engine import Outcome, start
 from tongban.core.errors import InvalidState, NotFound
@@ -21,9 +19,10 @@ from tongban.services.cases import runtime
 from tongban.services.cases.definitions import Pinned, pinned, published_implementation
 from tongban.services.cases.numbering import next_case_number
 from tongban.services.cases.runtime import CaseContext
+from tongban.services.cases.time import tenant_cached
 
 
-def escalate(ctx: CaseContext, task: CaseTask) -> None:
+def escalate(ctx: CaseContext, task: TaskRecord) -> None:
     node = ctx.pinned.flow.by_id[task.node_id]
     assert node.to is not None
     target = next(
@@ -33,7 +32,7 @@ def escalate(ctx: CaseContext, task: CaseTask) -> None:
         raise InvalidState(f"node {node.id!r}: {ctx.tenant.code} has no {node.to.key} ancestor")
     ctx.uow.grant_write(target.id)
     try:
-        matter, pinned = published_implementation(
+        matter_id, pinned = published_implementation(
             ctx.uow, ctx.env.schemas, target, ctx.case.matter_code
         )
     except NotFound:
@@ -41,18 +40,18 @@ def escalate(ctx: CaseContext, task: CaseTask) -> None:
             f"node {node.id!r}: {target.name}({target.code}) 尚未发布 {ctx.case.matter_code} "
             f"的实施清单，无法上报 (no published implementation to receive the escalation)"
         ) from None
-    child = _linked_case(ctx, target, matter.id, pinned, origin=True, node_id=node.id)
+    child = _linked_case(ctx, target, matter_id, pinned, origin=True, node_id=node.id)
     child.materials = list(ctx.case.materials)
     child.initial_opinion = _opinions(ctx)
     task.linked_case_id = child.id
     ctx.record("CaseEscalated", {"node": node.id, "to": target.code, "case": child.number})
 
 
-def spawn_subcase(ctx: CaseContext, task: CaseTask) -> None:
+def spawn_subcase(ctx: CaseContext, task: TaskRecord) -> None:
     node = ctx.pinned.flow.by_id[task.node_id]
     assert node.matter is not None
-    matter, pinned = published_implementation(ctx.uow, ctx.env.schemas, ctx.tenant, node.matter)
-    child = _linked_case(ctx, ctx.tenant, matter.id, pinned, origin=False, node_id=node.id)
+    matter_id, pinned = published_implementation(ctx.uow, ctx.env.schemas, ctx.tenant, node.matter)
+    child = _linked_case(ctx, ctx.tenant, matter_id, pinned, origin=False, node_id=node.id)
     child.materials = sorted(m.code for m in pinned.doc.spec.materials)  # one receipt covers all
     task.linked_case_id = child.id
     ctx.record("SubcaseStarted", {"node": node.id, "matter": node.matter, "case": child.number})
@@ -63,11 +62,11 @@ def spawn_subcase(ctx: CaseContext, task: CaseTask) -> None:
 
 def _linked_case(
     ctx: CaseContext, tenant: Tenant, matter_id: int, pinned: Pinned, *, origin: bool, node_id: str
-) -> Case:
+) -> CaseRecord:
     spec = pinned.doc.spec
     fields = spec.form.get("properties", {}) if isinstance(spec.form, dict) else {}
     data = {k: v for k, v in ctx.case.form_data.items() if k in fields}
-    child = Case(
+    child = new_case(
         tenant_id=tenant.id,
         number=next_case_number(ctx.uow, pinned.implementation_code, ctx.today),
         matter_id=matter_id,
@@ -90,8 +89,7 @@ def _linked_case(
         joint_case_id=None if origin else ctx.case.id,
         parent_node=node_id,
     )
-    ctx.uow.session.add(child)
-    ctx.uow.session.flush()
+    ctx.uow.cases.add_case(child)
     child_ctx = _context_of(ctx, child, tenant, pinned)
     child_ctx.record(
         "CaseEscalatedIn" if origin else "SubcaseReceived",
@@ -104,16 +102,12 @@ def _linked_case(
     return child
 
 
-def _context_of(ctx: CaseContext, case: Case, tenant: Tenant, pinned: Pinned) -> CaseContext:
+def _context_of(ctx: CaseContext, case: CaseRecord, tenant: Tenant, pinned: Pinned) -> CaseContext:
     return CaseContext(ctx.uow, ctx.env, case, tenant, pinned, ctx.now, ctx.actor)
 
 
 def _opinions(ctx: CaseContext) -> str:
-    done = ctx.uow.session.scalars(
-        select(CaseTask)
-        .where(CaseTask.case_id == ctx.case.id, CaseTask.status == "done", CaseTask.kind == "task")
-        .order_by(CaseTask.id)
-    )
+    done = ctx.uow.cases.done_tasks(ctx.case)
     return "\n".join(f"{t.name}: {t.outcome} {t.opinion or ''}".strip() for t in done)
 
 
@@ -122,19 +116,17 @@ def answer_linked(ctx: CaseContext) -> None:
     parent_id = ctx.case.origin_case_id or ctx.case.joint_case_id
     if parent_id is None:
         return
-    parent = ctx.uow.session.scalar(select(Case).where(Case.id == parent_id).with_for_update())
+    parent = ctx.uow.cases.by_id(parent_id)
     if parent is None or parent.status in runtime.FINAL:
         return
     ctx.uow.grant_write(parent.tenant_id)
-    tenant = ctx.uow.tenants.by_id(parent.tenant_id)
-    matter = ctx.uow.matters.find(tenant.id, "implementation", parent.matter_code)
-    assert matter is not None
+    tenant = tenant_cached(ctx.uow, parent.tenant_id)
     parent_ctx = CaseContext(
         ctx.uow,
         ctx.env,
         parent,
         tenant,
-        pinned(ctx.uow, ctx.env.schemas, tenant, matter, parent.matter_version),
+        pinned(ctx.uow, ctx.env.schemas, tenant, parent.matter_id, parent.matter_version),
         ctx.now,
         ctx.actor,
     )

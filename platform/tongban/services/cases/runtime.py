@@ -8,10 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
-from tongban.adapters.db.case_models import Case, CaseTask
-from tongban.adapters.db.models import Matter, Tenant
+from tongban.adapters.db.case_store import CaseRecord, TaskRecord, new_task
+from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.cases.clock import Pause, step_due
 from tongban.core.cases.engine import FlowState, Outcome, Step, complete
@@ -21,7 +19,7 @@ from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.cases import journal
 from tongban.services.cases.definitions import Pinned, pinned, pinned_cached
-from tongban.services.cases.time import calendar_for, local_date, utcnow
+from tongban.services.cases.time import calendar_for, local_date, tenant_cached, utcnow
 from tongban.services.cases.views import CaseView, case_view
 from tongban.services.schemas import Schemas
 
@@ -51,13 +49,12 @@ class CaseContext:
 
     uow: UnitOfWork
     env: CaseEnv
-    case: Case
+    case: CaseRecord
     tenant: Tenant
     pinned: Pinned
     now: dt.datetime
     actor: Actor
     _calendar: WorkCalendar | None = field(default=None, repr=False)
-    _open_tasks: list[CaseTask] | None = field(default=None, repr=False)
 
     @property
     def today(self) -> dt.date:
@@ -82,17 +79,9 @@ class CaseContext:
             self.uow, self.case, kind, self.actor.username, self.tenant.code, payload, self.now
         )
 
-    def open_tasks(self) -> list[CaseTask]:
-        """The case's open tasks, read once per command and kept current by ``apply``."""
-        if self._open_tasks is None:
-            self._open_tasks = list(
-                self.uow.session.scalars(
-                    select(CaseTask)
-                    .where(CaseTask.case_id == self.case.id, CaseTask.status == "open")
-                    .order_by(CaseTask.id)
-                )
-            )
-        return list(self._open_tasks)
+    def open_tasks(self) -> list[TaskRecord]:
+        """The case's open tasks, read once per unit of work and kept current by ``apply``."""
+        return list(self.uow.cases.open_tasks(self.case))
 
     def view(self) -> CaseView:
         return case_view(self.uow, self.case, tasks=self.open_tasks(), tenant_code=self.tenant.code)
@@ -105,12 +94,13 @@ class CaseContext:
 
     def close_all(self) -> None:
         """Cancel every open task (rejection, withdrawal)."""
-        for task in self.open_tasks():
+        tasks = self.open_tasks()
+        for task in tasks:
             task.status = "cancelled"
             task.completed_at = self.now
-        self._open_tasks = []
+        self.uow.cases.close_tasks(self.case, tasks)
 
-    def open_task(self, node_id: str) -> CaseTask:
+    def open_task(self, node_id: str) -> TaskRecord:
         for task in self.open_tasks():
             if task.node_id == node_id:
                 return task
@@ -119,7 +109,7 @@ class CaseContext:
             f"(step {node_id} is not open: already completed or not reached)"
         )
 
-    def open_step(self, step: str) -> CaseTask:
+    def open_step(self, step: str) -> TaskRecord:
         for task in self.open_tasks():
             if task.kind == "task" and task.step == step:
                 return task
@@ -152,12 +142,12 @@ def pause_to_json(pause: Pause) -> dict[str, Any]:
 def load(uow: UnitOfWork, env: CaseEnv, number: str, actor: Actor) -> CaseContext:
     """The case, locked for this transaction (PostgreSQL ``FOR UPDATE``; SQLite's writer
     lock is already held). A sibling's case is "not found", like a missing one."""
-    case = uow.session.scalar(select(Case).where(Case.number == number).with_for_update())
+    case = uow.cases.by_number(number)
     if case is None:
         raise NotFound("case", number)
-    tenant = uow.tenants.by_id(case.tenant_id)
+    tenant = tenant_cached(uow, case.tenant_id)
     definitions = pinned_cached(case.matter_id, case.matter_version) or pinned(
-        uow, env.schemas, tenant, uow.session.get_one(Matter, case.matter_id), case.matter_version
+        uow, env.schemas, tenant, case.matter_id, case.matter_version
     )
     return CaseContext(uow, env, case, tenant, definitions, env.now(), actor)
 
@@ -178,7 +168,7 @@ def _status_label(status: str) -> str:
     }.get(status, status)
 
 
-def require_step_actor(ctx: CaseContext, task: CaseTask) -> None:
+def require_step_actor(ctx: CaseContext, task: TaskRecord) -> None:
     """A human step belongs to one department and role of the tenant holding the case."""
     actor = ctx.actor
     if actor.tenant_code != ctx.tenant.code:
@@ -212,19 +202,14 @@ def apply(ctx: CaseContext, step: Step, outcome_note: Mapping[str, Any] | None =
     ctx.case.flow_state = step.state.to_json()
     gone = set(step.completed) | set(step.cancelled)
     if gone:
-        remaining = []
-        for task in ctx.open_tasks():
-            if task.node_id in gone:
-                task.status = "cancelled" if task.node_id in step.cancelled else "done"
-                if task.status == "cancelled":
-                    task.completed_at = ctx.now
-            else:
-                remaining.append(task)
-        ctx._open_tasks = remaining
-    with ctx.uow.session.no_autoflush:
-        for node_id in step.opened:
-            _open(ctx, node_id)
-    ctx.uow.session.flush()
+        closed = [task for task in ctx.open_tasks() if task.node_id in gone]
+        for task in closed:
+            task.status = "cancelled" if task.node_id in step.cancelled else "done"
+            if task.status == "cancelled":
+                task.completed_at = ctx.now
+        ctx.uow.cases.close_tasks(ctx.case, closed)
+    for node_id in step.opened:
+        _open(ctx, node_id)
     if step.state.done:
         from tongban.services.cases.finish import finish  # the finish step calls back in here
 
@@ -233,7 +218,7 @@ def apply(ctx: CaseContext, step: Step, outcome_note: Mapping[str, Any] | None =
 
 def _open(ctx: CaseContext, node_id: str) -> None:
     node = ctx.pinned.flow.by_id[node_id]
-    task = CaseTask(
+    task = new_task(
         tenant_id=ctx.case.tenant_id,
         case_id=ctx.case.id,
         node_id=node.id,
@@ -248,10 +233,7 @@ def _open(ctx: CaseContext, node_id: str) -> None:
     )
     if ctx.case.accepted_at is not None:
         task.due_on = step_due(ctx.calendar, ctx.today, node.days, ctx.pauses, ctx.today)
-    ctx.uow.session.add(task)
-    ctx.open_tasks()
-    assert ctx._open_tasks is not None
-    ctx._open_tasks.append(task)
+    ctx.uow.cases.add_task(ctx.case, task)
     if node.kind == "escalate":
         from tongban.services.cases.links import escalate
 
@@ -263,7 +245,7 @@ def _open(ctx: CaseContext, node_id: str) -> None:
 
 
 def complete_node(
-    ctx: CaseContext, task: CaseTask, outcome: Outcome, opinion: str, kind: str
+    ctx: CaseContext, task: TaskRecord, outcome: Outcome, opinion: str, kind: str
 ) -> None:
     """Complete one waiting node and record it."""
     step = complete(ctx.pinned.flow, ctx.state, task.node_id, outcome, ctx.case.form_data)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import time as _time
 
+from sqlalchemy import inspect as sa_inspect
+
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.cases.workdays import NATIONAL_YEARS, WorkCalendar
@@ -25,9 +27,28 @@ CALENDAR_TTL_SECONDS = 60.0
 _calendars: dict[tuple[str, int], tuple[float, WorkCalendar]] = {}
 
 
+_tenants: dict[tuple[str, int], tuple[float, Tenant]] = {}
+
+
 def clear_calendar_cache() -> None:
-    """Forget cached calendars (a tree load changed tenants' holidays)."""
+    """Forget cached calendars and tenants (a tree load changed holidays or thresholds)."""
     _calendars.clear()
+    _tenants.clear()
+
+
+def tenant_cached(uow: UnitOfWork, tenant_id: int) -> Tenant:
+    """The tenant row, read at most once per ``CALENDAR_TTL_SECONDS`` per process: a case
+    command needs its code, level and supervision thresholds, which change as rarely as its
+    calendar. It is a copy belonging to no session: read its columns, never add it."""
+    key = (str(uow.session.get_bind().engine.url), tenant_id)
+    cached = _tenants.get(key)
+    now = _time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    row = uow.tenants.by_id(tenant_id)
+    tenant = Tenant(**{a.key: getattr(row, a.key) for a in sa_inspect(Tenant).column_attrs})
+    _tenants[key] = (now + CALENDAR_TTL_SECONDS, tenant)
+    return tenant
 
 
 def calendar_for(uow: UnitOfWork, tenant: Tenant) -> WorkCalendar:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from tongban.adapters.db.case_models import Case, CaseTask
+from tongban.adapters.db.case_store import CaseRecord, TaskRecord
 from tongban.adapters.db.unit_of_work import UnitOfWork
 
 
@@ -48,7 +49,7 @@ class CaseView:
     joint_case: str | None
 
 
-def task_view(task: CaseTask) -> TaskView:
+def task_view(task: CaseTask | TaskRecord) -> TaskView:
     return TaskView(
         task.node_id,
         task.kind,
@@ -65,9 +66,9 @@ def task_view(task: CaseTask) -> TaskView:
 
 def case_view(
     uow: UnitOfWork,
-    case: Case,
+    case: Case | CaseRecord,
     *,
-    tasks: Sequence[CaseTask] | None = None,
+    tasks: Sequence[CaseTask | TaskRecord] | None = None,
     tenant_code: str | None = None,
 ) -> CaseView:
     """The view of ``case``; a command passes the open tasks and tenant it already holds."""

@@ -1,0 +1,442 @@
+"""The case command path's storage: cases, their open tasks and their events, read and
+written with prepared statements on the unit of work's own connection, so they share its
+one transaction with anything the ORM writes in the same command (alerts, seals, webhooks).
+
+Why not the ORM here: a case command touches three or four rows, and the ORM's unit of work
+spent about 2 ms of Python on that where the statements themselves take about 0.07 ms
+(docs/performance.md, docs/engine.md). Column lists come from the ORM's tables and every
+value goes through SQLAlchemy's own type processors for the engine's dialect, so what this
+writes is exactly what the ORM reads back, on SQLite and PostgreSQL.
+
+- Records (``CaseRecord``, ``TaskRecord``) carry the same attribute names as the ORM
+  classes and remember which attributes were set; ``flush`` writes just those. Replacing a
+  JSON value marks it; changing one in place does not (assign a new list or dict).
+- One record per row per unit of work (an identity map): a command that reaches a linked
+  case (an escalation's answer, a joint matter's sub-case) sees the same objects.
+- Optimistic versions: a case update checks and bumps ``row_version``; a lost race raises
+  ``Conflict``. Commands also lock the case row on load (PostgreSQL ``FOR UPDATE``; SQLite's
+  writer lock is taken when the unit of work begins).
+- Tenant scope, as the ORM tenant guard does it: a case outside the unit of work's visible
+  tenants is "not found"; a write to a tenant it may not write raises ``Forbidden``.
+- New cases are inserted at once (their id is needed); task and event rows and updates are
+  written by ``flush``: before the commit, and before any ORM query in the same session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import IntegrityError
+
+from tongban.adapters.db.case_models import Case, CaseEvent, CaseSerial, CaseTask
+from tongban.adapters.db.models import Matter
+from tongban.adapters.db.tenant_guard import PlatformScope, Scope
+from tongban.core.errors import Conflict, Forbidden
+
+Processor = Callable[[Any], Any] | None
+
+
+class Record:
+    """A row as a plain object that remembers which columns were set since it was read."""
+
+    table: ClassVar[Table]
+    columns: ClassVar[tuple[str, ...]]
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        self.__dict__["_dirty"] = set()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+        self._dirty.add(name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(id={self.__dict__.get('id')})"
+
+
+class CaseRecord(Record):
+    table = Case.__table__  # type: ignore[assignment]
+    columns = tuple(c.name for c in Case.__table__.columns)
+
+
+class TaskRecord(Record):
+    table = CaseTask.__table__  # type: ignore[assignment]
+    columns = tuple(c.name for c in CaseTask.__table__.columns)
+
+
+EVENT_COLUMNS = tuple(c.name for c in CaseEvent.__table__.columns if c.name != "id")
+
+
+def new_case(**values: Any) -> CaseRecord:
+    """A case not yet stored, with the model's defaults for what ``values`` leaves out."""
+    row = dict.fromkeys(CaseRecord.columns)
+    row.update(
+        pauses=[],
+        supplement_count=0,
+        notify_and_commit=False,
+        row_version=1,
+        audit_seq=0,
+        audit_head="0" * 64,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    row.update(values)
+    return CaseRecord(row)
+
+
+def new_task(**values: Any) -> TaskRecord:
+    row = dict.fromkeys(TaskRecord.columns)
+    row.update(name="", days=0)
+    row.update(values)
+    return TaskRecord(row)
+
+
+@dataclass(frozen=True)
+class _Codec:
+    """A table's SQL pieces and type processors for one dialect."""
+
+    name: str  # quoted table name
+    columns: tuple[str, ...]
+    quoted: dict[str, str]
+    binders: dict[str, Processor]
+    readers: tuple[Processor, ...]
+    placeholder: str
+
+    @classmethod
+    def of(cls, table: Table, dialect: Dialect) -> _Codec:
+        quote = dialect.identifier_preparer.quote
+        binders: dict[str, Processor] = {}
+        readers: list[Processor] = []
+        for column in table.columns:
+            impl = column.type.dialect_impl(dialect)
+            binders[column.name] = impl.bind_processor(dialect)
+            readers.append(impl.result_processor(dialect, None))
+        return cls(
+            name=quote(table.name),
+            columns=tuple(c.name for c in table.columns),
+            quoted={c.name: quote(c.name) for c in table.columns},
+            binders=binders,
+            readers=tuple(readers),
+            placeholder="?" if dialect.paramstyle == "qmark" else "%s",
+        )
+
+    def select(self) -> str:
+        return f"SELECT {', '.join(self.quoted[c] for c in self.columns)} FROM {self.name}"
+
+    def decode(self, row: Sequence[Any]) -> dict[str, Any]:
+        return {
+            name: (value if reader is None or value is None else reader(value))
+            for name, reader, value in zip(self.columns, self.readers, row, strict=True)
+        }
+
+    def params(self, columns: Iterable[str], values: dict[str, Any]) -> list[Any]:
+        """``values`` of ``columns`` as the driver takes them."""
+        binders = self.binders
+        out = []
+        for name in columns:
+            value = values[name]
+            if value is not None:
+                binder = binders[name]
+                if binder is not None:
+                    value = binder(value)
+            out.append(value)
+        return out
+
+
+class _Dialect:
+    """Everything dialect-specific, built once per dialect and process."""
+
+    _built: ClassVar[dict[int, _Dialect]] = {}
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.sqlite = dialect.name == "sqlite"
+        self.case = _Codec.of(Case.__table__, dialect)  # type: ignore[arg-type]
+        self.task = _Codec.of(CaseTask.__table__, dialect)  # type: ignore[arg-type]
+        self.event = _Codec.of(CaseEvent.__table__, dialect)  # type: ignore[arg-type]
+        self.integrity_error: type[Exception] = dialect.dbapi.IntegrityError  # type: ignore[union-attr]
+        p = self.case.placeholder
+        lock = "" if self.sqlite else " FOR UPDATE"
+        self.case_by_number = f"{self.case.select()} WHERE number = {p}"
+        self.case_by_number_locked = self.case_by_number + lock
+        self.case_by_id = f"{self.case.select()} WHERE id = {p}"
+        self.case_by_id_locked = self.case_by_id + lock
+        self.case_by_key = f"{self.case.select()} WHERE tenant_id = {p} AND idempotency_key = {p}"
+        self.open_tasks = (
+            f"{self.task.select()} WHERE case_id = {p} AND status = 'open' ORDER BY id"
+        )
+        self.done_tasks = (
+            f"{self.task.select()} WHERE case_id = {p} AND status = 'done' AND kind = 'task' "
+            "ORDER BY id"
+        )
+        names = ", ".join(self.event.quoted[c] for c in EVENT_COLUMNS)
+        values = ", ".join(p for _ in EVENT_COLUMNS)
+        self.insert_event = f"INSERT INTO {self.event.name} ({names}) VALUES ({values})"
+        matter = Matter.__table__
+        self.published = (
+            f"SELECT id, published_version FROM {matter.name} WHERE tenant_id = {p} "
+            f"AND kind = 'implementation' AND code = {p}"
+        )
+        serial = CaseSerial.__table__
+        self.next_serial = (
+            f"INSERT INTO {serial.name} (implementation_code, day, last) VALUES ({p}, {p}, 1) "
+            f"ON CONFLICT (implementation_code, day) DO UPDATE SET last = {serial.name}.last + 1 "
+            "RETURNING last"
+        )
+        self._inserts: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._updates: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    @classmethod
+    def of(cls, dialect: Dialect) -> _Dialect:
+        found = cls._built.get(id(dialect))
+        if found is None:
+            found = cls._built[id(dialect)] = cls(dialect)
+        return found
+
+    def insert(self, codec: _Codec, columns: tuple[str, ...]) -> str:
+        sql = self._inserts.get((codec.name, columns))
+        if sql is None:
+            names = ", ".join(codec.quoted[c] for c in columns)
+            values = ", ".join(codec.placeholder for _ in columns)
+            sql = f"INSERT INTO {codec.name} ({names}) VALUES ({values})"
+            if not self.sqlite:
+                sql += " RETURNING id"
+            self._inserts[(codec.name, columns)] = sql
+        return sql
+
+    def update(self, codec: _Codec, columns: tuple[str, ...], *, versioned: bool) -> str:
+        sql = self._updates.get((codec.name, columns))
+        if sql is None:
+            p = codec.placeholder
+            sets = ", ".join(f"{codec.quoted[c]} = {p}" for c in columns)
+            where = f"id = {p}" + (f" AND row_version = {p}" if versioned else "")
+            sql = f"UPDATE {codec.name} SET {sets} WHERE {where}"
+            self._updates[(codec.name, columns)] = sql
+        return sql
+
+
+class SerialSource:
+    """Daily serials on PostgreSQL, each taken in a transaction of its own on a pool of its
+    own. Taken inside the submitting transaction, the serial row's lock would be held until
+    that commits, and every submission of the same implementation that day would wait for
+    the one before it. The price: a submission that fails after taking its serial leaves a
+    gap in the day's numbers. Numbers stay unique and increasing. The pool is separate
+    so that a request holding a connection of the main pool never waits for a second one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._pool = engine.pool.recreate()  # same connection settings, separate connections
+        self._sql = _Dialect.of(engine.dialect).next_serial
+
+    def next(self, implementation_code: str, day: str) -> int:
+        connection = self._pool.connect()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._sql, (implementation_code, day))
+            serial = int(cursor.fetchone()[0])
+            cursor.close()
+            connection.commit()
+        finally:
+            connection.close()  # back to the pool, rolled back if the commit was not reached
+        return serial
+
+    def dispose(self) -> None:
+        self._pool.dispose()
+
+
+class CaseStore:
+    """Cases of one unit of work (``UnitOfWork.cases``)."""
+
+    def __init__(
+        self, session: Any, scope: Callable[[], Scope], serials: SerialSource | None = None
+    ) -> None:
+        self._session = session
+        self._scope = scope
+        self._serials = serials
+        self._sql = _Dialect.of(session.get_bind().dialect)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._cursor: Any = None
+        self._cases: dict[int, CaseRecord] = {}
+        self._open: dict[int, list[TaskRecord]] = {}
+        self._new_tasks: list[TaskRecord] = []
+        self._known_tasks: list[TaskRecord] = []
+        self._events: list[tuple[Any, ...]] = []
+
+    def forget(self) -> None:
+        """The transaction ended (commit or rollback): nothing held is current any more."""
+        self._reset()
+
+    # --- reading ---------------------------------------------------------------------
+
+    def by_number(self, number: str, *, lock: bool = True) -> CaseRecord | None:
+        sql = self._sql.case_by_number_locked if lock else self._sql.case_by_number
+        return self._one(sql, (number,))
+
+    def by_id(self, case_id: int, *, lock: bool = True) -> CaseRecord | None:
+        held = self._cases.get(case_id)
+        if held is not None:
+            return held
+        return self._one(self._sql.case_by_id_locked if lock else self._sql.case_by_id, (case_id,))
+
+    def by_idempotency_key(self, tenant_id: int, key: str) -> CaseRecord | None:
+        return self._one(self._sql.case_by_key, (tenant_id, key))
+
+    def published_version(self, tenant_id: int, code: str) -> tuple[int, int] | None:
+        """The tenant's implementation ``code``: (matter id, published version), if any."""
+        if not self._visible(tenant_id):
+            return None
+        row = self._execute(self._sql.published, (tenant_id, code)).fetchone()
+        if row is None or row[1] is None:
+            return None
+        return int(row[0]), int(row[1])
+
+    def open_tasks(self, case: CaseRecord) -> list[TaskRecord]:
+        """The case's open tasks in the order they opened; the list is the store's own."""
+        tasks = self._open.get(case.id)
+        if tasks is None:
+            codec = self._sql.task
+            rows = self._execute(self._sql.open_tasks, (case.id,)).fetchall()
+            tasks = [TaskRecord(codec.decode(row)) for row in rows]
+            self._known_tasks.extend(tasks)
+            self._open[case.id] = tasks
+        return tasks
+
+    def done_tasks(self, case: CaseRecord) -> list[TaskRecord]:
+        """Completed human steps, oldest first (what an escalation carries up)."""
+        self.flush()
+        codec = self._sql.task
+        rows = self._execute(self._sql.done_tasks, (case.id,)).fetchall()
+        return [TaskRecord(codec.decode(row)) for row in rows]
+
+    def _one(self, sql: str, params: tuple[Any, ...]) -> CaseRecord | None:
+        row = self._execute(sql, params).fetchone()
+        if row is None:
+            return None
+        values = self._sql.case.decode(row)
+        held = self._cases.get(values["id"])
+        if held is not None:
+            return held
+        if not self._visible(values["tenant_id"]):
+            return None
+        case = CaseRecord(values)
+        self._cases[case.id] = case
+        return case
+
+    # --- writing ---------------------------------------------------------------------
+
+    def next_serial(self, implementation_code: str, day: str) -> int:
+        """The day's next serial for the implementation (one atomic upsert): in this
+        transaction on SQLite (one writer at a time anyway), in its own on PostgreSQL."""
+        if self._serials is not None:
+            return self._serials.next(implementation_code, day)
+        return int(self._execute(self._sql.next_serial, (implementation_code, day)).fetchone()[0])
+
+    def add_case(self, case: CaseRecord) -> CaseRecord:
+        """Insert at once: the id is needed by what follows. A duplicate idempotency key or
+        number raises SQLAlchemy's ``IntegrityError``."""
+        self._check_writable(case.tenant_id)
+        codec = self._sql.case
+        columns = tuple(c for c in codec.columns if c != "id")
+        params = tuple(codec.params(columns, case.__dict__))
+        sql = self._sql.insert(codec, columns)
+        try:
+            cursor = self._execute(sql, params)
+        except self._sql.integrity_error as exc:
+            raise IntegrityError(sql, params, exc) from exc
+        case.__dict__["id"] = cursor.lastrowid if self._sql.sqlite else cursor.fetchone()[0]
+        case._dirty.clear()
+        self._cases[case.id] = case
+        self._open[case.id] = []
+        return case
+
+    def add_task(self, case: CaseRecord, task: TaskRecord) -> None:
+        """A new open task of ``case`` (inserted by ``flush``)."""
+        self._check_writable(task.tenant_id)
+        self.open_tasks(case).append(task)
+        self._new_tasks.append(task)
+
+    def close_tasks(self, case: CaseRecord, gone: Iterable[TaskRecord]) -> None:
+        """Drop tasks that are no longer open from the case's open list."""
+        ids = {id(t) for t in gone}
+        tasks = self._open.get(case.id)
+        if tasks is not None:
+            tasks[:] = [t for t in tasks if id(t) not in ids]
+
+    def add_event(self, values: dict[str, Any]) -> None:
+        self._check_writable(values["tenant_id"])
+        codec = self._sql.event
+        self._events.append(tuple(codec.params(EVENT_COLUMNS, values)))
+
+    def flush(self) -> None:
+        """Write what changed: case updates (version-checked), new and changed tasks, events."""
+        for case in self._cases.values():
+            if case._dirty:
+                self._update_case(case)
+        task_codec = self._sql.task
+        for task in self._known_tasks:
+            if task._dirty:
+                self._update(task_codec, task)
+        if self._new_tasks:
+            columns = tuple(c for c in task_codec.columns if c != "id")
+            sql = self._sql.insert(task_codec, columns)
+            for task in self._new_tasks:
+                params = tuple(task_codec.params(columns, task.__dict__))
+                cursor = self._execute(sql, params)
+                task.__dict__["id"] = cursor.lastrowid if self._sql.sqlite else cursor.fetchone()[0]
+                task._dirty.clear()
+            self._known_tasks.extend(self._new_tasks)
+            self._new_tasks = []
+        if self._events:
+            cursor = self._cursor_now()
+            for params in self._events:
+                cursor.execute(self._sql.insert_event, params)
+            self._events = []
+
+    def _update_case(self, case: CaseRecord) -> None:
+        self._check_writable(case.tenant_id)
+        codec = self._sql.case
+        columns = (*sorted(case._dirty - {"id", "row_version"}), "row_version")
+        old = case.row_version
+        case.__dict__["row_version"] = old + 1
+        params = (*codec.params(columns, case.__dict__), case.id, old)
+        cursor = self._execute(self._sql.update(codec, columns, versioned=True), params)
+        if cursor.rowcount != 1:
+            raise Conflict(f"办件 {case.number} 已被他人同时修改，请刷新后重试 (changed meanwhile)")
+        case._dirty.clear()
+
+    def _update(self, codec: _Codec, record: Record) -> None:
+        self._check_writable(record.tenant_id)
+        columns = tuple(sorted(record._dirty - {"id"}))
+        params = (*codec.params(columns, record.__dict__), record.id)
+        self._execute(self._sql.update(codec, columns, versioned=False), params)
+        record._dirty.clear()
+
+    def _visible(self, tenant_id: int) -> bool:
+        scope = self._scope()
+        return isinstance(scope, PlatformScope) or tenant_id in scope.visible_ids
+
+    def _check_writable(self, tenant_id: int) -> None:
+        scope = self._scope()
+        if not isinstance(scope, PlatformScope) and tenant_id not in scope.writable_ids:
+            raise Forbidden("case rows of another tenant cannot be written here")
+
+    # --- the connection --------------------------------------------------------------
+
+    def transaction_ended(self) -> None:
+        """The session's transaction ended: the next statement starts a new one."""
+        self._cursor = None
+
+    def _cursor_now(self) -> Any:
+        if self._cursor is None:
+            connection = self._session.connection()  # begins the transaction
+            self._cursor = connection.connection.driver_connection.cursor()
+        return self._cursor
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> Any:
+        cursor = self._cursor_now()
+        cursor.execute(sql, params)
+        return cursor

@@ -1,0 +1,171 @@
+"""Tokens for people: ``POST /api/token`` (JSON, for scripts) and the API 令牌 page (a button).
+
+``POST /api/token`` issues a token to the login of the request's session (empty body), or
+to the login named by ``{"username", "password"}`` (checked as the login form checks it).
+Errors have the /graphql shape: ``{"errors": [{"message", "extensions": {"code",
+"requestId", "reason"}}]}``. Responses are never cached.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from flask import Blueprint, Flask, Response, make_response, request
+from flask.typing import ResponseReturnValue
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from tongban.adapters.graphql.errors import Code, error, internal
+from tongban.adapters.web import person_tokens
+from tongban.adapters.web.views.common import (
+    PERMISSION_VIEW,
+    READ,
+    current_identity,
+    no_tenant_page,
+    platform,
+    render_page,
+)
+from tongban.core.errors import ErrorCode
+
+log = logging.getLogger("tongban.web.tokens")
+
+blueprint = Blueprint("person_tokens", __name__)
+
+MAX_BODY_BYTES = 10_000
+BODY_SHAPE = 'body must be empty (use the session) or JSON {"username": "…", "password": "…"}'
+
+
+class Reason:
+    NO_CREDENTIALS = "NO_CREDENTIALS"
+    BAD_CREDENTIALS = "BAD_CREDENTIALS"
+    NO_TENANT = "NO_TENANT"
+
+
+def _json(body: dict[str, Any], status: int, request_id: str) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
+    response.headers["X-Request-Id"] = request_id
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def _refuse(
+    request_id: str, status: int, message: str, code: str, reason: str | None = None
+) -> Response:
+    extensions = {"reason": reason} if reason else {}
+    return _json({"errors": [error(message, code, request_id, **extensions)]}, status, request_id)
+
+
+@blueprint.route("/api/token", methods=["POST"])
+def issue_token() -> Response:
+    request_id = uuid.uuid4().hex
+    try:
+        return _issue(request_id)
+    except Exception:  # noqa: BLE001 - any bug becomes a 500 with an id, never a trace
+        log.exception("token request %s failed", request_id)
+        return _json(internal(request_id), 500, request_id)
+
+
+def _issue(request_id: str) -> Response:
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return _refuse(request_id, 413, f"请求过大 (over {MAX_BODY_BYTES} bytes)", Code.BAD_REQUEST)
+    try:
+        credentials = _credentials()
+    except ValueError:
+        return _refuse(request_id, 400, BODY_SHAPE, Code.BAD_REQUEST)
+    if credentials is None:
+        if not current_user.is_authenticated:
+            message = "需要登录或用户名和密码 (a login, or a username and password, is required)"
+            return _refuse(request_id, 401, message, Code.UNAUTHENTICATED, Reason.NO_CREDENTIALS)
+        login: Any = current_user._get_current_object()  # type: ignore[attr-defined]
+    else:
+        login = person_tokens.check_password(*credentials)
+        if login is None:
+            message = "用户名或密码错误 (wrong username or password)"
+            return _refuse(request_id, 401, message, Code.UNAUTHENTICATED, Reason.BAD_CREDENTIALS)
+    issued = person_tokens.issue_for(platform(), login)
+    if issued is None:
+        message = "该登录不属于任何单位，不能签发令牌 (this login belongs to no tenant)"
+        return _refuse(request_id, 403, message, ErrorCode.FORBIDDEN, Reason.NO_TENANT)
+    claims, identity = issued.claims, issued.identity
+    body = {
+        "token": issued.token,
+        "tokenType": "Bearer",
+        "expiresAt": claims.expires.isoformat().replace("+00:00", "Z"),
+        "expiresIn": claims.expires_at - claims.issued_at,
+        "username": claims.username,
+        "tenant": {"code": identity.tenant_code, "name": identity.tenant_name},
+    }
+    return _json(body, 200, request_id)
+
+
+def _credentials() -> tuple[str, str] | None:
+    """``(username, password)`` from the body; None for an empty body (the session);
+    ``ValueError`` for anything else."""
+    if not request.get_data(cache=True).strip():
+        return None
+    body = request.get_json(silent=True)
+    if body == {}:
+        return None
+    if not isinstance(body, dict) or set(body) != {"username", "password"}:
+        raise ValueError(BODY_SHAPE)
+    username, password = body["username"], body["password"]
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise ValueError(BODY_SHAPE)
+    if not username.strip() or not password:
+        raise ValueError(BODY_SHAPE)
+    return username.strip(), password
+
+
+class TokenForm(FlaskForm):  # type: ignore[misc]
+    """No fields: the button, with the CSRF token when CSRF protection is on."""
+
+
+class TokenView(BaseView):
+    """API 令牌: a logged-in person gets a token for their own scripts and tools."""
+
+    route_base = "/token"
+    default_view = "index"
+    class_permission_name = PERMISSION_VIEW
+    method_permission_name = {"index": READ}
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def index(self) -> ResponseReturnValue:
+        identity = current_identity()
+        if identity is None:
+            return no_tenant_page()
+        form = TokenForm()
+        issued = None
+        if form.validate_on_submit():
+            issued = person_tokens.issue_for(
+                platform(),
+                current_user._get_current_object(),  # type: ignore[attr-defined]
+            )
+        page = render_page(
+            "tongban/token.html",
+            form=form,
+            issued=issued,
+            minutes=platform().settings.token_minutes,
+            trust_seconds=int(person_tokens.TRUST_SECONDS),
+        )
+        response = make_response(page)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register(app: Flask) -> None:
+    """Mount ``POST /api/token``. Scripts post JSON, not a form: exempt from CSRF protection
+    if it is installed; rate-limited like the login form when ``AUTH_RATE_LIMITED`` is on."""
+    app.register_blueprint(blueprint)
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(blueprint)
+    sm = app.extensions["appbuilder"].sm
+    if sm.is_auth_limited:
+        sm.limiter.limit(sm.auth_rate_limit, methods=["POST"])(blueprint)
