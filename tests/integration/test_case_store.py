@@ -1,0 +1,132 @@
+"""CaseStore, the case command path's storage: what it writes the ORM reads back exactly; it
+keeps to the unit of work's tenant scope; it catches a lost update; ORM queries in the same
+unit of work see what it still holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask
+from tongban.adapters.db.case_store import CaseRecord, new_case
+from tongban.adapters.db.unit_of_work import Database
+from tongban.core.errors import Conflict, Forbidden
+from tongban.services.cases import intake
+from tongban.services.cases.runtime import CaseEnv
+from tongban.services.config_io import load_tree
+from tongban.services.schemas import Schemas
+
+from .case_support import DEMO, Clock, application, submit, user
+
+YILAN = "100000/230000/230100/230123"
+DRUG = "000172111003"
+
+
+@pytest.fixture
+def demo(db: Database, schemas: Schemas) -> Database:
+    load_tree(db, DEMO, schemas)
+    return db
+
+
+@pytest.fixture
+def env(schemas: Schemas) -> CaseEnv:
+    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    return CaseEnv(schemas, sealer=None, clock=clock)
+
+
+def _accepted(db: Database, env: CaseEnv) -> str:
+    number = submit(db, env, "230123", application(YILAN, DRUG)).number
+    with db.for_tenant("230123") as uow:
+        intake.accept_case(uow, env, user(db, "yilan_clerk"), number)
+    return number
+
+
+def test_what_the_store_writes_the_orm_reads_back(demo: Database, env: CaseEnv) -> None:
+    number = _accepted(demo, env)
+    with demo.for_tenant("230123", readonly=True) as uow:
+        stored = uow.cases.by_number(number, lock=False)
+        assert stored is not None
+        orm = uow.session.scalar(select(Case).where(Case.number == number))
+        assert orm is not None
+        for column in CaseRecord.columns:
+            assert getattr(orm, column) == stored.__dict__[column], column
+        assert orm.received_at.tzinfo is not None and orm.received_at.utcoffset() == dt.timedelta(0)
+        assert orm.received_at == dt.datetime(2026, 9, 1, 2, tzinfo=dt.UTC)
+        assert orm.deadline is not None and orm.status == "processing"
+        assert isinstance(orm.form_data, dict) and orm.notify_and_commit is False
+        tasks = uow.session.scalars(
+            select(CaseTask).where(CaseTask.case_id == orm.id, CaseTask.status == "open")
+        ).all()
+        assert [(t.node_id, t.due_on) for t in tasks] == [
+            (t.node_id, t.due_on) for t in uow.cases.open_tasks(stored)
+        ]
+        assert all(t.due_on is not None for t in tasks)
+        events = uow.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == orm.id).order_by(CaseEvent.seq)
+        ).all()
+        assert [e.kind for e in events] == ["CaseSubmitted", "CaseReceived", "CaseAccepted"]
+        assert (orm.audit_seq, orm.audit_head) == (events[-1].seq, events[-1].hash)
+
+
+def test_a_sibling_county_reads_nothing_and_writes_nothing(demo: Database, env: CaseEnv) -> None:
+    number = _accepted(demo, env)
+    with demo.for_tenant("230123", readonly=True) as uow:
+        yilan_id = uow.tenant_id
+        assert uow.cases.published_version(yilan_id, DRUG) is not None
+    with demo.for_tenant("230124") as uow:
+        assert uow.cases.by_number(number) is None
+        assert uow.cases.published_version(yilan_id, DRUG) is None
+        intruder = new_case(tenant_id=yilan_id, number="X", status="received")
+        with pytest.raises(Forbidden):
+            uow.cases.add_case(intruder)
+    with demo.for_tenant("230100", readonly=True) as uow:  # the parent city sees it
+        assert uow.cases.by_number(number, lock=False) is not None
+
+
+def test_a_lost_update_is_a_conflict_and_nothing_is_written(demo: Database, env: CaseEnv) -> None:
+    number = _accepted(demo, env)
+    with demo.for_tenant("230123") as uow:
+        case = uow.cases.by_number(number)
+        assert case is not None
+        case.__dict__["row_version"] -= 1  # as if another command had updated it meanwhile
+        case.status = "withdrawn"
+        with pytest.raises(Conflict):
+            uow.commit()
+    with demo.for_tenant("230123", readonly=True) as uow:
+        again = uow.cases.by_number(number, lock=False)
+        assert again is not None and again.status == "processing"
+
+
+def test_orm_queries_see_what_the_store_holds(demo: Database, env: CaseEnv) -> None:
+    number = _accepted(demo, env)
+    with demo.for_tenant("230123") as uow:
+        case = uow.cases.by_number(number)
+        assert case is not None
+        case.status = "special_procedure"
+        uow.cases.add_event(
+            {
+                "tenant_id": case.tenant_id,
+                "case_id": case.id,
+                "chain": number,
+                "seq": case.audit_seq + 1,
+                "kind": "Probe",
+                "actor": "test",
+                "tenant": "230123",
+                "at": "2026-09-01T02:00:00.000000Z",
+                "payload": {},
+                "prev_hash": case.audit_head,
+                "hash": "f" * 64,
+            }
+        )
+        status = uow.session.scalar(select(Case.status).where(Case.id == case.id))
+        kinds = uow.session.scalars(
+            select(CaseEvent.kind).where(CaseEvent.case_id == case.id)
+        ).all()
+        assert status == "special_procedure" and "Probe" in kinds
+        # never committed: rolled back when the unit of work ends
+    with demo.for_tenant("230123", readonly=True) as uow:
+        again = uow.cases.by_number(number, lock=False)
+        assert again is not None and again.status == "processing"
+        assert again.audit_seq == 3
