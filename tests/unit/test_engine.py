@@ -514,7 +514,7 @@ def test_a_branch_reaching_an_end_while_others_wait_is_an_engine_error() -> None
 
 
 def test_branches_merging_before_their_join_is_an_engine_error() -> None:
-    """split → tax / market → merge → join: valid to validate_flow, but not a balanced join."""
+    """split → tax / market → merge → join: not a balanced join (validate_flow refuses it)."""
     doc = {
         "nodes": [
             node("start", "start"),
@@ -529,7 +529,9 @@ def test_branches_merging_before_their_join_is_an_engine_error() -> None:
         "edges": edges("start>accept", "accept>split", "split>tax", "split>market", "tax>merge")
         + edges("market>merge", "merge>join", "join>end"),
     }
-    assert validate_flow(doc) == []
+    assert [(v.code, v.pointer) for v in validate_flow(doc)] == [
+        ("FLOW_PARALLEL_MERGE", "/nodes/5")
+    ]
     flow = build(doc)
     step = run(flow, ("accept", PASS), ("tax", PASS))
     with pytest.raises(EngineError, match="^node 'merge': reached from 'market' while already"):

@@ -586,6 +586,139 @@ def test_nested_splits_balance() -> None:
     assert any(code == "FLOW_UNBALANCED" for code, _ in result)
 
 
+# -- parallel branches stay apart until their join ---------------------------------------
+
+
+def merge_flow() -> dict[str, Any]:
+    """split → tax / market → merge → join: the two branches meet at 'merge' (the engine
+    would open 'merge' twice: tests/unit/test_engine.py)."""
+    doc = parallel_flow()
+    doc["nodes"][6] = task("merge", "review", department="xfj")
+    doc["edges"] = [e for e in doc["edges"] if "fire" not in (e["from"], e["to"])]
+    doc["edges"] = [e for e in doc["edges"] if e["to"] != "join"]
+    doc["edges"] += edges("tax>merge", "market>merge", "merge>join")
+    return doc
+
+
+def test_branches_meeting_before_their_join_are_refused_at_the_meeting_node() -> None:
+    doc = merge_flow()
+    violations = validate_flow(doc)
+    assert codes(violations) == [("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'merge')}")]
+    assert violations[0].message.startswith(
+        "node 'merge': 并联分支须在汇聚节点 'join' 处汇合，不得提前合流 (branches 'tax' and "
+        "'market' of parallel split 'split' meet here before their join 'join'"
+    )
+
+
+def test_a_branch_running_into_another_is_refused() -> None:
+    # split → tax → market and split → market: 'market' is on both branches
+    doc = parallel_flow()
+    doc["edges"][edge_index(doc, "tax", "join")]["to"] = "market"
+    violations = validate_flow(doc)
+    assert codes(violations) == [("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'market')}")]
+    assert "branches 'tax' and 'market' of parallel split 'split'" in violations[0].message
+
+
+def test_branches_meeting_at_a_choice_are_refused() -> None:
+    # even with a one-of-m join: the choice sends both tokens on to the same task
+    doc = merge_flow()
+    doc["nodes"][index_of(doc, "merge")] = node("merge", "choice")
+    doc["nodes"].insert(index_of(doc, "join"), task("extra", "review"))
+    doc["nodes"][index_of(doc, "join")]["min"] = 1
+    doc["edges"][edge_index(doc, "merge", "join")]["default"] = True
+    doc["edges"] += [
+        {"from": "merge", "to": "extra", "when": "form.amount > 1"},
+        {"from": "extra", "to": "join"},
+    ]
+    violations = validate_flow(doc, form_fields={"amount"})
+    assert codes(violations) == [("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'merge')}")]
+
+
+def test_only_the_first_meeting_point_of_each_branch_is_named() -> None:
+    # tax and market meet at m1; fire joins them at m2; after m2 nothing new meets
+    doc = parallel_flow()
+    doc["nodes"][7:7] = [task("m1", "review"), task("m2", "review"), task("m3", "review")]
+    doc["edges"] = [e for e in doc["edges"] if e["to"] != "join"]
+    doc["edges"] += edges("tax>m1", "market>m1", "m1>m2", "fire>m2", "m2>m3", "m3>join")
+    violations = validate_flow(doc)
+    assert codes(violations) == [
+        ("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'm1')}"),
+        ("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'm2')}"),
+    ]
+    assert "branches 'tax' and 'market' of" in violations[0].message
+    assert "branches 'tax', 'market' and 'fire' of" in violations[1].message
+
+
+def nested_merge_flow(*inner: str, outer: tuple[str, ...]) -> dict[str, Any]:
+    """split → [inner → x / y → … → inner_join → …] and [w → …] → join, wired by the
+    given inner and outer edges."""
+    doc = parallel_flow()
+    doc["nodes"][4:7] = [
+        node("inner", "parallel"),
+        task("x", "review"),
+        task("y", "review"),
+        node("inner_join", "join", split="inner"),
+        task("w", "review"),
+        task("z", "review"),
+    ]
+    doc["edges"] = [
+        *edges("start>receive", "receive>accept", "accept>split", "split>inner", "split>w"),
+        *edges("inner>x", "inner>y", *inner, *outer),
+        *edges("join>decide", "decide>conclude", "conclude>end"),
+    ]
+    return doc
+
+
+def test_outer_branches_meeting_after_a_nested_join_are_refused() -> None:
+    doc = nested_merge_flow("x>inner_join", "y>inner_join", outer=("inner_join>z", "w>z", "z>join"))
+    violations = validate_flow(doc)
+    assert codes(violations) == [("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'z')}")]
+    assert "branches 'inner' and 'w' of parallel split 'split'" in violations[0].message
+
+
+def test_inner_branches_meeting_are_the_inner_splits_problem() -> None:
+    doc = nested_merge_flow("x>y", "y>z", "z>inner_join", outer=("inner_join>join", "w>join"))
+    violations = validate_flow(doc)
+    assert codes(violations) == [("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'y')}")]
+    assert violations[0].message.startswith("node 'y': ")
+    assert "branches 'x' and 'y' of parallel split 'inner' meet here before their join " in (
+        violations[0].message
+    )
+    ok = nested_merge_flow(
+        "x>inner_join", "y>inner_join", outer=("inner_join>z", "z>join", "w>join")
+    )
+    assert validate_flow(ok) == []
+
+
+def test_a_choice_re_merging_inside_one_branch_is_fine() -> None:
+    # the tax branch has one token: whichever way its choice sends it, 'tax2' opens once
+    doc = parallel_flow()
+    doc["nodes"][4:5] = [
+        node("tax", "choice"),
+        task("tax_a", "review", department="swj"),
+        task("tax_b", "review", department="swj"),
+        task("tax2", "review", department="swj"),
+    ]
+    doc["edges"] = [e for e in doc["edges"] if e["from"] != "tax"]
+    doc["edges"] += [
+        {"from": "tax", "to": "tax_a", "when": "form.amount > 1"},
+        {"from": "tax", "to": "tax_b", "default": True},
+        *edges("tax_a>tax2", "tax_b>tax2", "tax2>join"),
+    ]
+    assert validate_flow(doc, form_fields={"amount"}) == []
+
+
+def test_a_region_whose_join_fires_at_the_split_is_not_checked() -> None:
+    # a one-of-m join with an empty branch fires when the split is reached: the engine
+    # opens none of the region's nodes, so their meeting can do no harm
+    doc = merge_flow()
+    doc["nodes"][index_of(doc, "join")]["min"] = 1
+    doc["edges"].append({"from": "split", "to": "join"})
+    assert validate_flow(doc) == []
+    doc["nodes"][index_of(doc, "join")]["min"] = 2  # now the branches run: refused
+    assert [v.code for v in validate_flow(doc)] == ["FLOW_PARALLEL_MERGE"]
+
+
 # -- choices and conditions --------------------------------------------------------------
 
 

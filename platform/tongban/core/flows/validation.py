@@ -25,6 +25,12 @@ FLOW_UNBALANCED            a join naming no parallel split, a split with no join
                            fewer than 2 branches, a branch reaching an end before the join,
                            the join unreachable from its split, an edge entering a split's
                            region from outside
+FLOW_PARALLEL_MERGE        branches of a parallel split meeting at a node before their join
+                           (the first node where they meet, naming the branches' first
+                           nodes): the engine runs one token per branch and would enter
+                           that node once per branch. A choice's ways inside one branch
+                           may re-merge before the join; a region whose join fires at the
+                           split (``min`` ≤ its empty split → join branches) is not checked
 FLOW_JOIN_MIN              a join's ``min`` exceeds its split's number of branches
 FLOW_CHOICE                a choice with < 2 outgoing edges, an edge out of it with neither
                            ``when`` nor ``default``, a second default, a default with ``when``
