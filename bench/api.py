@@ -187,6 +187,19 @@ def build_app_once(env: dict[str, str]) -> None:
         raise RuntimeError("the app could not be built")
 
 
+def settle(url: str) -> None:
+    """After the bulk preparation: VACUUM ANALYZE the tables and CHECKPOINT, so that the
+    autovacuum and checkpoint that thousands of new cases would set off do not fall inside
+    the timed part (the figures are for steady running)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+            conn.execute(text("CHECKPOINT"))
+    finally:
+        engine.dispose()
+
+
 def drop_schema(schema: str) -> None:
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
@@ -279,17 +292,35 @@ def _tree_pids(root: int) -> list[int]:
     return pids
 
 
-def process_cpu(root: int) -> float:
-    """CPU seconds (user + system) of a process and its children, now."""
+def _cpu_of(pids: Sequence[int | str]) -> float:
+    """CPU seconds (user + system) the processes ``pids`` have used so far."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for pid in _tree_pids(root):
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def process_cpu(root: int) -> float:
+    """CPU seconds of a process and its children, now."""
+    return _cpu_of(_tree_pids(root))
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every process named postgres on this machine (the server and its
+    backends; a backend that exits during the run takes its share with it)."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                pids.append(comm.parent.name)
+        except OSError:
+            pass
+    return _cpu_of(pids)
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -420,6 +451,7 @@ class Run:
     results: Results
     client_cpu: float
     server_cpu: float
+    postgres_cpu: float
     machine_busy: float  # fraction of all cores
 
 
@@ -445,7 +477,8 @@ def run_load(
     ]
     for c in clients:
         c.start()
-    cpu0, server0, (busy0, total0) = time.process_time(), process_cpu(server_pid), machine_cpu()
+    cpu0, server0, pg0 = time.process_time(), process_cpu(server_pid), postgres_cpu()
+    busy0, total0 = machine_cpu()
     started = time.perf_counter()
     stop_at[0] = started + seconds
     barrier.wait()
@@ -466,6 +499,7 @@ def run_load(
         merged,
         time.process_time() - cpu0,
         process_cpu(server_pid) - server0,
+        postgres_cpu() - pg0,
         (busy1 - busy0) / max(1, total1 - total0),
     )
 
@@ -538,6 +572,7 @@ def main() -> None:
             f"warm-up {warmup.wall:.1f} s, {rate:.0f} submissions/s once warm; prepared "
             f"{len(cases)} accepted cases in {time.perf_counter() - began:.1f} s"
         )
+        settle(fixture.url)
         idle = other_load()
         run = run_load(port, fixture, server.pid, cases, clients_n, args.seconds, run_id)
     finally:
@@ -559,14 +594,15 @@ def main() -> None:
     print(describe("all", everything, wall))
     print(
         f"CPU over the timed part: clients {run.client_cpu / wall:.2f} cores, gunicorn "
-        f"{run.server_cpu / wall:.2f} cores, whole machine {run.machine_busy * cores:.2f} of "
-        f"{cores} cores busy (PostgreSQL and the rest: "
-        f"{max(0.0, run.machine_busy * cores - (run.client_cpu + run.server_cpu) / wall):.2f})"
+        f"{run.server_cpu / wall:.2f} cores, PostgreSQL {run.postgres_cpu / wall:.2f} cores, "
+        f"whole machine {run.machine_busy * cores:.2f} of {cores} cores busy"
     )
+    requests = max(1, len(everything))
     print(
         f"CPU per request (insensitive to other load): gunicorn "
-        f"{1000 * run.server_cpu / max(1, len(everything)):.1f} ms, clients "
-        f"{1000 * run.client_cpu / max(1, len(everything)):.2f} ms"
+        f"{1000 * run.server_cpu / requests:.1f} ms, PostgreSQL "
+        f"{1000 * run.postgres_cpu / requests:.1f} ms, clients "
+        f"{1000 * run.client_cpu / requests:.2f} ms"
     )
     if idle > 0.2:
         print(f"WARNING: {idle:.2f} cores were busy with other work just before the run")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask
-from tongban.adapters.db.case_store import CaseRecord, new_case
+from tongban.adapters.db.case_store import CaseRecord, SerialSource, new_case
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core.errors import Conflict, Forbidden
 from tongban.services.cases import intake
@@ -130,3 +130,24 @@ def test_orm_queries_see_what_the_store_holds(demo: Database, env: CaseEnv) -> N
         again = uow.cases.by_number(number, lock=False)
         assert again is not None and again.status == "processing"
         assert again.audit_seq == 3
+
+
+def test_serials_commit_without_a_flush_and_cases_with_one(db: Database) -> None:
+    """Only the serial's own short transactions skip the flush (see SerialSource)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("serials have their own transactions on PostgreSQL only (SQLite: one writer)")
+    serials = SerialSource(db.engine)
+    try:
+        first = serials.next("TEST-SERIAL", "20260901")
+        assert serials.next("TEST-SERIAL", "20260901") == first + 1
+        connection = serials._pool.connect()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "off"
+        finally:
+            connection.close()
+    finally:
+        serials.dispose()
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW synchronous_commit").scalar_one() == "on"

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import flask
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -183,6 +184,28 @@ def test_a_logged_in_session_works(app: Flask, db: Database) -> None:
         "230100": "SELF",
         "230123": "DESCENDANT",
         "230124": "DESCENDANT",
+    }
+
+
+def test_a_bearer_request_leaves_the_session_cookie_alone(app: Flask, db: Database) -> None:
+    create_demo_logins(app, db, PASSWORD)
+    key = new_key(db, "230124")
+    client = app.test_client()
+    client.post("/login/", data={"username": "230100_admin", "password": PASSWORD})
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    response = post(client, "{ me { kind tenant { code } } }", key)
+    assert data(response)["me"] == {"kind": "apikey", "tenant": {"code": "230124"}}
+    assert "Set-Cookie" not in response.headers
+    assert client.get_cookie("session").value == cookie.value
+    for headers, opened in (({"Authorization": f"Bearer {key}"}, False), ({}, True)):
+        with app.test_request_context(
+            "/graphql", method="POST", headers={**headers, "Cookie": f"session={cookie.value}"}
+        ):
+            assert ("_user_id" in flask.session) is opened
+    assert data(post(client, "{ me { kind username } }"))["me"] == {
+        "kind": "user",
+        "username": "230100_admin",
     }
 
 

@@ -133,8 +133,9 @@ class Database:
         self._write_sessions = sessionmaker(
             self.engine.execution_options(**{WRITE_INTENT: True}), expire_on_commit=False
         )
-        # lineage per tenant code; the tree changes only through ``tree_changed`` callers
-        self._scopes: dict[str, tuple[float, TenantScope, TenantRef]] = {}
+        # per tenant code: (expiry, scope with descendants, scope without them, ref); the
+        # tree changes only through ``tree_changed`` callers
+        self._scopes: dict[str, tuple[float, TenantScope, TenantScope, TenantRef]] = {}
         self._serials = None if self.engine.dialect.name == "sqlite" else SerialSource(self.engine)
         tenant_guard.install(Session)
         if not event.contains(Session, "do_orm_execute", _flush_case_store):
@@ -154,27 +155,32 @@ class Database:
                 session.close()
                 raise
             self._scopes[code] = cached
-        _, scope, ref = cached
-        if not subtree:
-            own_lineage = frozenset(
-                t.id for t in session.scalars(select(Tenant).where(Tenant.code.in_(ref.path)))
-            )
-            scope = TenantScope(scope.tenant_id, scope.tenant_code, own_lineage, scope.writable_ids)
+        _, with_subtree, own_lineage, ref = cached
+        scope = with_subtree if subtree else own_lineage
         session.info["scope"] = scope
         return UnitOfWork(session, scope, ref, self.tree_changed, self._serials)
 
-    def _scope_of(self, session: Session, code: str) -> tuple[TenantScope, TenantRef]:
+    def _scope_of(self, session: Session, code: str) -> tuple[TenantScope, TenantScope, TenantRef]:
+        """``code``'s scope with its descendants, without them, and the tenant itself."""
         tenant = session.scalar(select(Tenant).where(Tenant.code == code))
         if tenant is None:
             raise NotFound("tenant", code)
-        lineage = session.scalars(
-            select(Tenant.id).where(
-                Tenant.path.startswith(tenant.path)
-                | Tenant.code.in_([p for p in tenant.path.split("/") if p])
+        ancestors = [p for p in tenant.path.split("/") if p]
+        rows = session.execute(
+            select(Tenant.id, Tenant.code).where(
+                Tenant.path.startswith(tenant.path) | Tenant.code.in_(ancestors)
             )
         ).all()
-        scope = TenantScope(tenant.id, tenant.code, frozenset(lineage), frozenset({tenant.id}))
-        return scope, tenant_ref(tenant)
+        own = frozenset({tenant.id})
+        ref = tenant_ref(tenant)
+        chain = set(ref.path)
+        lineage = frozenset(row.id for row in rows)
+        up = frozenset(row.id for row in rows if row.code in chain)
+        return (
+            TenantScope(tenant.id, tenant.code, lineage, own),
+            TenantScope(tenant.id, tenant.code, up, own),
+            ref,
+        )
 
     def tree_changed(self) -> None:
         """Forget cached scopes: tenants were added or moved (``tongban load``)."""

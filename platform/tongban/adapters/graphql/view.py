@@ -26,7 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Request, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from graphene.validation import depth_limit_validator
 from graphql import (
     DocumentNode,
@@ -54,6 +55,7 @@ from tongban.core.seals import SealError
 from tongban.services.cases.runtime import CaseEnv
 
 blueprint = Blueprint("graphql", __name__)
+GRAPHQL_PATH = "/graphql"
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,7 @@ def _case_env(platform: Platform) -> CaseEnv:
     return env
 
 
-@blueprint.route("/graphql", methods=["POST"])
+@blueprint.route(GRAPHQL_PATH, methods=["POST"])
 def graphql_post() -> Response:
     request_id = uuid.uuid4().hex
     try:
@@ -361,7 +363,7 @@ def _handle(request_id: str) -> Response:
     return _json(body, 200 if executed else 400, request_id)
 
 
-@blueprint.route("/graphql", methods=["GET"])
+@blueprint.route(GRAPHQL_PATH, methods=["GET"])
 def graphql_page() -> Response:
     request_id = uuid.uuid4().hex
     if _platform().settings.production:
@@ -375,6 +377,27 @@ def graphql_page() -> Response:
     return Response(QUERY_PAGE, mimetype="text/html")
 
 
+class BearerSkipsSession(SecureCookieSessionInterface):
+    """A request to /graphql that carries a bearer key or token is authenticated by it
+    alone (auth.py), so its session cookie is neither decoded nor written back: it gets an
+    empty session of its own that is never saved."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if _bearer_graphql(request):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not _bearer_graphql(request):
+            super().save_session(app, session, response)
+
+
+def _bearer_graphql(request: Request) -> bool:
+    return request.path == GRAPHQL_PATH and request.headers.get(
+        "Authorization", ""
+    ).lower().startswith("bearer ")
+
+
 def register(app: Flask) -> None:
     """Mount /graphql on the web app. API clients post JSON with a key, not a form: if
     CSRF protection is installed, /graphql is exempt from it."""
@@ -382,6 +405,8 @@ def register(app: Flask) -> None:
     csrf = app.extensions.get("csrf")
     if csrf is not None:
         csrf.exempt(blueprint)
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = BearerSkipsSession()
 
 
 QUERY_PAGE = """<!doctype html>
