@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import gc
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,8 @@ from tongban.core.errors import ErrorCode, TongbanError
 from tongban.core.flows import FlowDef, parse_flow, validate_flow
 from tongban.core.flows.flow_schema import flow_meta_schema
 from tongban.core.flows.schema_check import compile_check
+
+from .random_flows import Choice, FlowEmitter, Leaf, Par, Seq
 
 ROOT = Path(__file__).resolve().parents[2]
 YILAN = ROOT / "tenants/100000/230000/230100/230123/matters"
@@ -655,31 +656,8 @@ def test_on_deny_is_a_join_key_and_the_fast_check_agrees(
 # -- random flows ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Task:
-    kind: str
-
-
-@dataclass(frozen=True)
-class Seq:
-    parts: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Par:
-    branches: tuple[Any, ...]
-    min: int | None
-    on_deny: str | None
-
-
-@dataclass(frozen=True)
-class Choice:
-    branches: tuple[Any, ...]
-    has_default: bool
-
-
 def _blocks() -> st.SearchStrategy[Any]:
-    leaf = st.builds(Task, st.sampled_from(["task", "task", "external", "subflow"]))
+    leaf = st.builds(Leaf, st.sampled_from(["task", "task", "external", "subflow"]))
 
     def extend(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         branches = st.lists(inner, min_size=2, max_size=3).map(tuple)
@@ -697,69 +675,8 @@ def _blocks() -> st.SearchStrategy[Any]:
     return st.recursive(leaf, extend, max_leaves=12)
 
 
-class _Emitter:
-    def __init__(self) -> None:
-        self.nodes: list[dict[str, Any]] = [node("start", "start")]
-        self.edges: list[dict[str, Any]] = []
-        self.count = 0
-
-    def new(self, kind: str, **attrs: Any) -> str:
-        self.count += 1
-        node_id = f"{kind[0]}{self.count}"
-        if kind == "task":
-            self.nodes.append(task(node_id))
-        elif kind == "external":
-            self.nodes.append(node(node_id, kind, system="sys"))
-        elif kind == "subflow":
-            self.nodes.append(node(node_id, kind, matter="000131127004"))
-        else:
-            self.nodes.append(node(node_id, kind, **attrs))
-        return node_id
-
-    def link(self, preds: list[tuple[str, dict[str, Any]]], target: str) -> None:
-        self.edges.extend({"from": source, "to": target, **extra} for source, extra in preds)
-
-    def emit(self, block: Any, preds: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Any]]:
-        """Emit ``block`` after ``preds`` ((node, edge attributes)); return its exits."""
-        match block:
-            case Task(kind=kind):
-                node_id = self.new(kind)
-                self.link(preds, node_id)
-                return [(node_id, {})]
-            case Seq(parts=parts):
-                for part in parts:
-                    preds = self.emit(part, preds)
-                return preds
-            case Par(branches=branches, min=least, on_deny=on_deny):
-                split = self.new("parallel")
-                self.link(preds, split)
-                exits = [x for b in branches for x in self.emit(b, [(split, {})])]
-                attrs: dict[str, Any] = {"split": split}
-                if least is not None:
-                    attrs["min"] = least
-                if on_deny is not None:
-                    attrs["on_deny"] = on_deny
-                join = self.new("join", **attrs)
-                self.link(exits, join)
-                return [(join, {})]
-            case Choice(branches=branches, has_default=has_default):
-                choice = self.new("choice")
-                self.link(preds, choice)
-                out: list[tuple[str, Any]] = []
-                for i, branch in enumerate(branches):
-                    last = i == len(branches) - 1
-                    when = {"default": True} if last and has_default else {"when": f"form.c == {i}"}
-                    out += self.emit(branch, [(choice, when)])
-                return out
-        raise AssertionError(block)
-
-
 def random_doc(block: Any) -> dict[str, Any]:
-    emitter = _Emitter()
-    exits = emitter.emit(block, [("start", {})])
-    emitter.nodes.append(node("end", "end"))
-    emitter.link(exits, "end")
-    return {"nodes": emitter.nodes, "edges": emitter.edges}
+    return FlowEmitter(lambda i: {"when": f"form.c == {i}"}).document(block)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,7 +17,6 @@ import json
 import math
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
@@ -26,30 +25,9 @@ from hypothesis import strategies as st
 from tongban.core.cases.engine import EngineError, FlowState, Outcome, complete, start
 from tongban.core.flows import FlowDef, parse_flow, validate_flow
 
+from .random_flows import Choice, FlowEmitter, Leaf, Par, Seq
+
 # -- random flows --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Leaf:
-    kind: str
-
-
-@dataclass(frozen=True)
-class Seq:
-    parts: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Par:
-    branches: tuple[Any, ...]  # None: an empty branch (split → join)
-    min: int | None
-    on_deny: str | None
-
-
-@dataclass(frozen=True)
-class Choice:
-    branches: tuple[Any, ...]
-    has_default: bool
 
 
 def _blocks() -> st.SearchStrategy[Any]:
@@ -77,69 +55,10 @@ def _blocks() -> st.SearchStrategy[Any]:
     return st.recursive(leaf, extend, max_leaves=7)
 
 
-class _Emitter:
-    def __init__(self) -> None:
-        self.nodes: list[dict[str, Any]] = [{"id": "start", "kind": "start"}]
-        self.edges: list[dict[str, Any]] = []
-
-    def new(self, kind: str, **attrs: Any) -> str:
-        node_id = f"{kind[0]}{len(self.nodes)}"
-        if kind == "task":
-            attrs = {"step": "review", "department": "zwfw", "role": "clerk"}
-        elif kind == "external":
-            attrs = {"system": "sys"}
-        self.nodes.append({"id": node_id, "kind": kind, **attrs})
-        return node_id
-
-    def link(self, preds: list[tuple[str, dict[str, Any]]], target: str) -> None:
-        self.edges.extend({"from": source, "to": target, **extra} for source, extra in preds)
-
-    def emit(self, block: Any, preds: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Any]]:
-        match block:
-            case Leaf(kind=kind):
-                node_id = self.new(kind)
-                self.link(preds, node_id)
-                return [(node_id, {})]
-            case Seq(parts=parts):
-                for part in parts:
-                    preds = self.emit(part, preds)
-                return preds
-            case Par(branches=branches, min=least, on_deny=on_deny):
-                split = self.new("parallel")
-                self.link(preds, split)
-                exits = [
-                    x
-                    for branch in branches
-                    for x in ([(split, {})] if branch is None else self.emit(branch, [(split, {})]))
-                ]
-                attrs: dict[str, Any] = {"split": split}
-                if least is not None:
-                    attrs["min"] = least
-                if on_deny is not None:
-                    attrs["on_deny"] = on_deny
-                join = self.new("join", **attrs)
-                self.link(exits, join)
-                return [(join, {})]
-            case Choice(branches=branches, has_default=has_default):
-                choice = self.new("choice")
-                self.link(preds, choice)
-                out: list[tuple[str, Any]] = []
-                for i, branch in enumerate(branches):
-                    last = i == len(branches) - 1
-                    when = {"default": True} if last and has_default else {"when": "c"}
-                    out += self.emit(branch, [(choice, when)])
-                return out
-        raise AssertionError(block)
-
-
 def random_doc(block: Any, bends: list[tuple[int, int]]) -> dict[str, Any]:
     """The block's flow, then one extra edge per bend (source, later target; by position
     among the nodes that can take one): a task becomes a choice for it."""
-    emitter = _Emitter()
-    exits = emitter.emit(block, [("start", {})])
-    emitter.nodes.append({"id": "end", "kind": "end"})
-    emitter.link(exits, "end")
-    doc = {"nodes": emitter.nodes, "edges": emitter.edges}
+    doc = FlowEmitter(lambda _: {"when": "c"}).document(block)
     for source_at, target_at in bends:
         sources = [n for n in doc["nodes"] if n["kind"] in ("task", "choice", "parallel")]
         if not sources:

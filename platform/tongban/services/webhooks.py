@@ -316,7 +316,7 @@ def _subscriptions_changed(uow: UnitOfWork, tenant_id: int) -> None:
 
 
 def _database_key(uow: UnitOfWork) -> str:
-    return str(uow.session.get_bind().url)
+    return uow.cache_key
 
 
 def forget_cached_absence() -> None:

@@ -75,7 +75,9 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     writers queue (busy_timeout) instead of failing when their read snapshot went stale: two
     clerks acting on one step get "already done", never "database is locked". Read-only
     units of work begin deferred and never wait for writers (WAL)."""
+    # straight to the driver, past SQLAlchemy's statement machinery (every command begins)
+    driver = connection.connection.driver_connection
     if connection.get_execution_options().get(WRITE_INTENT):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver.execute("BEGIN IMMEDIATE")
     else:
-        connection.exec_driver_sql("BEGIN")
+        driver.execute("BEGIN")

@@ -18,7 +18,6 @@ here) unless ``TONGBAN_ENV=production``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import threading
 import uuid
 from collections import OrderedDict
@@ -48,6 +47,7 @@ from graphql.validation import ValidationContext, ValidationRule
 from tongban.adapters.graphql.auth import AuthFailure, authenticate_request
 from tongban.adapters.graphql.context import GraphQLContext
 from tongban.adapters.graphql.errors import Code, error, format_error, internal, is_unexpected, log
+from tongban.adapters.graphql.responses import json_response, with_request_id
 from tongban.adapters.graphql.schema import schema
 from tongban.bootstrap import Platform, case_env
 from tongban.config import development_seal_key
@@ -213,18 +213,8 @@ def _remember_document(query: str, limits: Limits, document: DocumentNode) -> No
 # --- the view --------------------------------------------------------------------------
 
 
-def _json(body: Mapping[str, Any], status: int, request_id: str) -> Response:
-    response = Response(
-        json.dumps(body, ensure_ascii=False, default=str),
-        status=status,
-        mimetype="application/json",
-    )
-    response.headers["X-Request-Id"] = request_id
-    return response
-
-
 def _errors(request_id: str, status: int, *errors: dict[str, Any]) -> Response:
-    return _json({"errors": list(errors)}, status, request_id)
+    return json_response({"errors": list(errors)}, status, request_id)
 
 
 def _platform() -> Platform:
@@ -251,16 +241,8 @@ def _case_env(platform: Platform) -> CaseEnv:
 
 
 @blueprint.route(GRAPHQL_PATH, methods=["POST"])
-def graphql_post() -> Response:
-    request_id = uuid.uuid4().hex
-    try:
-        return _handle(request_id)
-    except Exception:  # noqa: BLE001 - any bug becomes a 500 with an id, never a trace
-        log.exception("graphql request %s failed", request_id)
-        return _json(internal(request_id), 500, request_id)
-
-
-def _handle(request_id: str) -> Response:
+@with_request_id(log, "graphql request")
+def graphql_post(request_id: str) -> Response:
     platform = _platform()
     limits = Limits.of(current_app, platform)
     if (request.content_length or 0) > limits.max_body_bytes:
@@ -353,14 +335,14 @@ def _handle(request_id: str) -> Response:
                 ".".join(str(p) for p in err.path or ()),
                 exc_info=(type(original), original, original.__traceback__),
             )
-        return _json(internal(request_id), 500, request_id)
+        return json_response(internal(request_id), 500, request_id)
     body: dict[str, Any] = {}
     if errors:
         body["errors"] = [format_error(e, request_id, Code.BAD_REQUEST) for e in errors]
     body["data"] = result.data
     # nothing executed (e.g. a variable of the wrong type): a bad request
     executed = result.data is not None or any(e.path for e in errors)
-    return _json(body, 200 if executed else 400, request_id)
+    return json_response(body, 200 if executed else 400, request_id)
 
 
 @blueprint.route(GRAPHQL_PATH, methods=["GET"])

@@ -40,7 +40,7 @@ def tenant_cached(uow: UnitOfWork, tenant_id: int) -> Tenant:
     """The tenant row, read at most once per ``CALENDAR_TTL_SECONDS`` per process: a case
     command needs its code, level and supervision thresholds, which change as rarely as its
     calendar. It is a copy belonging to no session: read its columns, never add it."""
-    key = (str(uow.session.get_bind().engine.url), tenant_id)
+    key = (uow.cache_key, tenant_id)
     cached = _tenants.get(key)
     now = _time.monotonic()
     if cached is not None and cached[0] > now:
@@ -54,7 +54,7 @@ def tenant_cached(uow: UnitOfWork, tenant_id: int) -> Tenant:
 def calendar_for(uow: UnitOfWork, tenant: Tenant) -> WorkCalendar:
     """The tenant's calendar, cached per process for ``CALENDAR_TTL_SECONDS``: calendars
     change a few times a year, and a change made elsewhere is seen within the minute."""
-    key = (str(uow.session.get_bind().engine.url), tenant.id)
+    key = (uow.cache_key, tenant.id)
     cached = _calendars.get(key)
     now = _time.monotonic()
     if cached is not None and cached[0] > now:

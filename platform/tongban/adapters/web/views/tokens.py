@@ -8,9 +8,7 @@ Errors have the /graphql shape: ``{"errors": [{"message", "extensions": {"code",
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
 from typing import Any
 
 from flask import Blueprint, Flask, Response, make_response, request
@@ -20,7 +18,8 @@ from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from tongban.adapters.graphql.errors import Code, error, internal
+from tongban.adapters.graphql.errors import Code, error
+from tongban.adapters.graphql.responses import NO_STORE, json_response, with_request_id
 from tongban.adapters.web import person_tokens
 from tongban.adapters.web.views.common import (
     PERMISSION_VIEW,
@@ -47,11 +46,7 @@ class Reason:
 
 
 def _json(body: dict[str, Any], status: int, request_id: str) -> Response:
-    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/json")
-    response.headers["X-Request-Id"] = request_id
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response
+    return json_response(body, status, request_id, NO_STORE)
 
 
 def _refuse(
@@ -62,16 +57,8 @@ def _refuse(
 
 
 @blueprint.route("/api/token", methods=["POST"])
-def issue_token() -> Response:
-    request_id = uuid.uuid4().hex
-    try:
-        return _issue(request_id)
-    except Exception:  # noqa: BLE001 - any bug becomes a 500 with an id, never a trace
-        log.exception("token request %s failed", request_id)
-        return _json(internal(request_id), 500, request_id)
-
-
-def _issue(request_id: str) -> Response:
+@with_request_id(log, "token request", NO_STORE)
+def issue_token(request_id: str) -> Response:
     if (request.content_length or 0) > MAX_BODY_BYTES:
         return _refuse(request_id, 413, f"请求过大 (over {MAX_BODY_BYTES} bytes)", Code.BAD_REQUEST)
     try:
