@@ -71,12 +71,13 @@ CLERK = "yilan_clerk"  # zwfw: submits and accepts
 REVIEWER_DEPARTMENT = "scjgj"
 
 # 2 cores shared by gunicorn, PostgreSQL and this load generator. A request is mostly
-# Python (GIL-bound), with a few short waits on PostgreSQL: two processes per core keep
-# both cores busy while one waits, and a few threads each cover those waits without many
-# threads queueing on one GIL. Measured: -w 2 --threads 8 gave the same throughput and
-# gunicorn CPU per request (~17 ms); the clients use ~0.5 ms of CPU per request, so threads
-# in one process are enough for the load generator.
-WORKERS = 4
+# Python (GIL-bound), with a few short waits on PostgreSQL: one process per core, and a few
+# threads each to cover those waits. Measured (10 s runs, same machine, one after another):
+# -w 2 --threads 4 gave 265 submissions/s, p95 111 ms, gunicorn 2.0 ms CPU per request;
+# -w 3 --threads 4 244–248/s, p95 102–138 ms, 2.3–2.4 ms; -w 2 --threads 6 or 8 and
+# -w 4 --threads 4 less (more threads queue on one GIL, more processes switch more).
+# The clients use ~0.25 ms of CPU per request: threads in one process are enough.
+WORKERS = 2
 THREADS = 4
 TARGET_SUBMISSIONS = 300.0  # per second, on 2 cores
 TARGET_P95_MS = 50.0
