@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -391,3 +392,37 @@ def test_a_token_for_another_tenant_than_the_login_s_is_refused(app: Flask) -> N
     assert reason(app, moved) == "TOKEN_REVOKED"
     ghost, _ = tokens.issue(SECRET, "no_such_login", "230123", stamp, dt.timedelta(hours=1))
     assert reason(app, ghost) == "TOKEN_REVOKED"
+
+
+def test_a_bug_in_either_endpoint_is_a_500_with_a_logged_request_id(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """/api/token and /graphql share one wrapper: a fresh request id, the traceback logged
+    under it, nothing of the bug in the body (and /api/token's answer is never cached)."""
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("secret internals: do not leak")
+
+    monkeypatch.setattr(person_tokens, "check_password", broken)
+    monkeypatch.setattr("tongban.adapters.graphql.view.authenticate_request", broken)
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR):
+        responses = [
+            client.post("/api/token", json={"username": "yilan_clerk", "password": PASSWORD}),
+            client.post("/graphql", json={"query": "{ me { kind } }"}),
+        ]
+    for response in responses:
+        assert response.status_code == 500
+        request_id = response.headers["X-Request-Id"]
+        assert response.get_json() == {
+            "errors": [
+                {
+                    "message": "内部错误 internal error",
+                    "extensions": {"code": "INTERNAL", "requestId": request_id},
+                }
+            ]
+        }
+        assert "secret internals" not in response.get_data(as_text=True)
+        logged = [r for r in caplog.records if request_id in r.getMessage()]
+        assert logged and logged[0].exc_info and logged[0].exc_info[0] is RuntimeError
+    assert responses[0].headers["Cache-Control"] == "no-store"

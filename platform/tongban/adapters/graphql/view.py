@@ -364,18 +364,18 @@ class BearerSkipsSession(SecureCookieSessionInterface):
     alone (auth.py), so its session cookie is neither decoded nor written back: it gets an
     empty session of its own that is never saved."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if _bearer_graphql(request):
+    def open_session(self, app: Flask, incoming: Request) -> SessionMixin | None:
+        if _bearer_graphql(incoming):
             return self.session_class()
-        return super().open_session(app, request)
+        return super().open_session(app, incoming)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not _bearer_graphql(request):
             super().save_session(app, session, response)
 
 
-def _bearer_graphql(request: Request) -> bool:
-    return request.path == GRAPHQL_PATH and request.headers.get(
+def _bearer_graphql(incoming: Request) -> bool:
+    return incoming.path == GRAPHQL_PATH and incoming.headers.get(
         "Authorization", ""
     ).lower().startswith("bearer ")
 
