@@ -16,7 +16,10 @@ seven steps: load the case's serialised state from SQLite (same file settings: W
 synchronous=NORMAL), deserialise it, complete one ready user task, run the engine steps,
 serialise, UPDATE the row and commit (the first step creates the workflow and INSERTs).
 
-The two run in alternating rounds so that load from other processes hits both alike.
+FLOOR (``Floor``): sqlite3 alone on the same file, the statements of one case of OURS with
+values copied from a stored case and no platform code: the ceiling for this schema.
+
+The three run in alternating rounds so that load from other processes hits them alike.
 Figures are wall-clock (CPU time and the CPU-time ratio printed alongside). Then a cProfile
 summary of OURS over further cases (300, or fewer while that would take more than ~6 s).
 """
