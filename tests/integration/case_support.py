@@ -19,6 +19,8 @@ from tongban.services.cases.views import CaseView
 
 DEMO = Path(__file__).resolve().parents[2] / "tenants"
 CST = dt.timezone(dt.timedelta(hours=8))
+YILAN = "100000/230000/230100/230123"  # 依兰县's place in the demo tree
+DRUG = "000172111003"  # 药品零售企业经营许可: a county licence, implemented at 依兰县
 
 
 @dataclass
@@ -61,3 +63,11 @@ def submit(
 
 def user(db: Database, username: str) -> Actor:
     return actor_for(db, username)
+
+
+def accepted_drug_case(db: Database, env: CaseEnv) -> str:
+    """A 药品零售企业经营许可 case at 依兰县, submitted and accepted by its window clerk."""
+    number = submit(db, env, "230123", application(YILAN, DRUG)).number
+    with db.for_tenant("230123") as uow:
+        intake.accept_case(uow, env, user(db, "yilan_clerk"), number)
+    return number

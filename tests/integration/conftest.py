@@ -6,8 +6,12 @@ import pytest
 from flask_appbuilder import Model
 from sqlalchemy import Engine
 
+from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.files.schemas import load_schema_dir
+from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
+
+from .case_support import DEMO
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +28,10 @@ def fab_engines() -> Iterator[list[Engine]]:
     yield engines
     for engine in engines:
         Model.metadata.drop_all(engine)
+
+
+@pytest.fixture
+def demo(db: Database, schemas: Schemas) -> Database:
+    """The demo ``tenants/`` tree loaded into the backend's database."""
+    load_tree(db, DEMO, schemas)
+    return db

@@ -91,12 +91,6 @@ def test_notify_and_commit_verification_and_revocation(
         commitment.verify_commitment(uow, env, user(commit_tree, reviewer), false, True, "again")
 
 
-@pytest.fixture
-def demo(db: Database, schemas: Schemas) -> Database:
-    load_tree(db, DEMO, schemas)
-    return db
-
-
 def test_a_bad_rating_opens_a_followup_that_must_be_answered(
     demo: Database, env: CaseEnv, clock: Clock
 ) -> None:

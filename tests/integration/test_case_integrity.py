@@ -26,17 +26,9 @@ from tongban.services.cases.runtime import CaseEnv
 from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
-from .case_support import DEMO, Clock, application, submit, user
+from .case_support import DEMO, DRUG, YILAN, Clock, accepted_drug_case, application, submit, user
 
-YILAN = "100000/230000/230100/230123"
-DRUG = "000172111003"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def demo(db: Database, schemas: Schemas) -> Database:
-    load_tree(db, DEMO, schemas)
-    return db
 
 
 @pytest.fixture
@@ -45,15 +37,8 @@ def env(schemas: Schemas) -> CaseEnv:
     return CaseEnv(schemas, sealer=None, clock=clock)
 
 
-def _accepted(db: Database, env: CaseEnv) -> str:
-    number = submit(db, env, "230123", application(YILAN, DRUG)).number
-    with db.for_tenant("230123") as uow:
-        intake.accept_case(uow, env, user(db, "yilan_clerk"), number)
-    return number
-
-
 def test_a_tampered_audit_log_is_caught_and_named(demo: Database, env: CaseEnv) -> None:
-    edited, deleted, reordered, clean = (_accepted(demo, env) for _ in range(4))
+    edited, deleted, reordered, clean = (accepted_drug_case(demo, env) for _ in range(4))
     for number in (edited, deleted, reordered, clean):
         work_case(demo, env, number)
     assert list(verify_audit(demo)) == []
@@ -93,7 +78,7 @@ def test_a_tampered_audit_log_is_caught_and_named(demo: Database, env: CaseEnv) 
 
 
 def test_twenty_clerks_on_one_step_exactly_one_wins(demo: Database, env: CaseEnv) -> None:
-    number = _accepted(demo, env)
+    number = accepted_drug_case(demo, env)
     reviewer = user(demo, "yilan_reviewer")
     barrier = threading.Barrier(20)
     results: list[str] = []
@@ -209,7 +194,7 @@ def _options(db: Database) -> dict[str, str]:
 def test_a_running_case_keeps_the_version_it_started_with(
     demo: Database, env: CaseEnv, schemas: Schemas, tmp_path: Path
 ) -> None:
-    old = _accepted(demo, env)
+    old = accepted_drug_case(demo, env)
     tree = tmp_path / "tenants"
     shutil.copytree(DEMO, tree)
     path = tree / YILAN / "matters" / f"{DRUG}.implementation.yaml"
@@ -223,7 +208,7 @@ def test_a_running_case_keeps_the_version_it_started_with(
                 edge[end] = "review_all"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert load_tree(demo, tree, schemas).matters_changed == [f"230123/implementation/{DRUG}"]
-    new = _accepted(demo, env)
+    new = accepted_drug_case(demo, env)
     with demo.for_tenant("230123") as uow:
         old_view, new_view = queries.get_case(uow, old), queries.get_case(uow, new)
     assert (old_view.matter_version, [t.node_id for t in old_view.open_tasks]) == (
@@ -240,7 +225,7 @@ def test_a_running_case_keeps_the_version_it_started_with(
 
 
 def test_return_to_an_earlier_step(demo: Database, env: CaseEnv) -> None:
-    number = _accepted(demo, env)
+    number = accepted_drug_case(demo, env)
     reviewer = user(demo, "yilan_reviewer")
     with demo.for_tenant("230123") as uow:
         steps.complete_step(uow, env, reviewer, number, "review_full", steps.Opinion.PASS, "通过")
@@ -258,7 +243,7 @@ def test_return_to_an_earlier_step(demo: Database, env: CaseEnv) -> None:
 
 
 def test_applicant_actor_cannot_work_steps(demo: Database, env: CaseEnv) -> None:
-    number = _accepted(demo, env)
+    number = accepted_drug_case(demo, env)
     with demo.for_tenant("230123") as uow, pytest.raises(Exception) as refused:
         steps.complete_step(
             uow,

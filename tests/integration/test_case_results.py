@@ -18,10 +18,9 @@ from tongban.core.errors import NotFound
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.results import CaseResults
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
-from .case_support import DEMO, Clock, application, submit
+from .case_support import Clock, application, submit
 
 YILAN = "100000/230000/230100/230123"
 DRUG = "000172111003"
@@ -37,12 +36,6 @@ def results() -> CaseResults:
 def env(schemas: Schemas, results: CaseResults) -> CaseEnv:
     clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
     return CaseEnv(schemas, sealer=results, clock=clock)
-
-
-@pytest.fixture
-def demo(db: Database, schemas: Schemas) -> Database:
-    load_tree(db, DEMO, schemas)
-    return db
 
 
 def test_an_approval_is_sealed_and_a_tampered_result_is_rejected(

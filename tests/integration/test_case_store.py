@@ -13,21 +13,10 @@ from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask
 from tongban.adapters.db.case_store import CaseRecord, SerialSource, new_case
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core.errors import Conflict, Forbidden
-from tongban.services.cases import intake
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
-from .case_support import DEMO, Clock, application, submit, user
-
-YILAN = "100000/230000/230100/230123"
-DRUG = "000172111003"
-
-
-@pytest.fixture
-def demo(db: Database, schemas: Schemas) -> Database:
-    load_tree(db, DEMO, schemas)
-    return db
+from .case_support import DRUG, Clock, accepted_drug_case
 
 
 @pytest.fixture
@@ -36,15 +25,8 @@ def env(schemas: Schemas) -> CaseEnv:
     return CaseEnv(schemas, sealer=None, clock=clock)
 
 
-def _accepted(db: Database, env: CaseEnv) -> str:
-    number = submit(db, env, "230123", application(YILAN, DRUG)).number
-    with db.for_tenant("230123") as uow:
-        intake.accept_case(uow, env, user(db, "yilan_clerk"), number)
-    return number
-
-
 def test_what_the_store_writes_the_orm_reads_back(demo: Database, env: CaseEnv) -> None:
-    number = _accepted(demo, env)
+    number = accepted_drug_case(demo, env)
     with demo.for_tenant("230123", readonly=True) as uow:
         stored = uow.cases.by_number(number, lock=False)
         assert stored is not None
@@ -71,7 +53,7 @@ def test_what_the_store_writes_the_orm_reads_back(demo: Database, env: CaseEnv) 
 
 
 def test_a_sibling_county_reads_nothing_and_writes_nothing(demo: Database, env: CaseEnv) -> None:
-    number = _accepted(demo, env)
+    number = accepted_drug_case(demo, env)
     with demo.for_tenant("230123", readonly=True) as uow:
         yilan_id = uow.tenant_id
         assert uow.cases.published_version(yilan_id, DRUG) is not None
@@ -86,7 +68,7 @@ def test_a_sibling_county_reads_nothing_and_writes_nothing(demo: Database, env: 
 
 
 def test_a_lost_update_is_a_conflict_and_nothing_is_written(demo: Database, env: CaseEnv) -> None:
-    number = _accepted(demo, env)
+    number = accepted_drug_case(demo, env)
     with demo.for_tenant("230123") as uow:
         case = uow.cases.by_number(number)
         assert case is not None
@@ -100,7 +82,7 @@ def test_a_lost_update_is_a_conflict_and_nothing_is_written(demo: Database, env:
 
 
 def test_orm_queries_see_what_the_store_holds(demo: Database, env: CaseEnv) -> None:
-    number = _accepted(demo, env)
+    number = accepted_drug_case(demo, env)
     with demo.for_tenant("230123") as uow:
         case = uow.cases.by_number(number)
         assert case is not None

@@ -15,10 +15,9 @@ from tongban.services.actors import Actor
 from tongban.services.cases import intake, pauses, queries, steps, supervision
 from tongban.services.cases.driver import open_steps, work_case
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
-from .case_support import DEMO, Clock, application, submit, user
+from .case_support import Clock, application, submit, user
 
 YILAN = "100000/230000/230100/230123"
 FANGZHENG = "100000/230000/230100/230124"
@@ -27,12 +26,6 @@ FOOD = "HLXK00000201"  # 食品生产许可, 县初审市终审
 PUBLISH = "000150001002"  # 出版单位设立审批, 省初审国家终审
 JOINT = "LH2300000001"  # 企业开办 一表制
 ELDER = "HLGG00000101"  # 老年人优待证, instant
-
-
-@pytest.fixture
-def demo(db: Database, schemas: Schemas) -> Database:
-    load_tree(db, DEMO, schemas)
-    return db
 
 
 @pytest.fixture
