@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: install run test test-unit test-integration lint bench format clean
+.PHONY: install run test test-unit test-integration test-faketime lint bench format clean
 
 install: $(STAMP)
 
@@ -27,6 +27,14 @@ lint: install
 
 test: install lint
 	$(BIN)/python -m pytest -q tests
+	@$(MAKE) --no-print-directory test-faketime
+
+# The e2e and engine scenario tests again with the process clock faked (libfaketime) to
+# 2027-01-04, 2027-10-08 and 2031-06-01 (docs/testing.md). FAKETIME_TESTS=tests runs the
+# whole suite so; FAKETIME_DATES="2027-01-04" picks the dates.
+test-faketime: install
+	$(if $(FAKETIME_DATES),FAKETIME_DATES="$(FAKETIME_DATES)") PYTHON=$(BIN)/python \
+		bash scripts/test-faketime.sh $(FAKETIME_TESTS)
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests/unit

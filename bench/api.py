@@ -105,6 +105,7 @@ def application() -> Application:
         matter_code=MATTER,
         applicant_name="黑龙江示例医药连锁有限公司",
         applicant_id="91110000600037341L",
+        applicant_kind="legal_person",
         form_data=sample_instance(doc["form"]),
         materials=[m["code"] for m in doc["materials"]],
     )
@@ -374,6 +375,7 @@ class Client(threading.Thread):
             "matterCode": app.matter_code,
             "applicantName": app.applicant_name,
             "applicantId": app.applicant_id,
+            "applicantKind": app.applicant_kind.upper(),
             "formData": dict(app.form_data),
             "materials": list(app.materials),
         }

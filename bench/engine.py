@@ -280,6 +280,7 @@ class Ours:
             matter_code=MATTER,
             applicant_name="黑龙江示例科技有限公司",
             applicant_id="91110000600037341L",
+            applicant_kind="legal_person",
             form_data=form,
             materials=["M001", "M002"],
         )

@@ -1,27 +1,48 @@
 #!/usr/bin/env bash
-# System packages Tongban needs beyond Python: the CJK font embedded in result PDFs.
-# Idempotent: does nothing when the font is already there. Called by `make install`.
-# Installs with apt-get when root (or with passwordless sudo); otherwise it only prints what
-# to run and exits 0, so a developer without root can still work (PDF tests then skip).
-# It fails only when an install was attempted and did not produce the font.
+# System packages Tongban needs beyond Python:
+# - the CJK font embedded in result PDFs (fonts-wqy-microhei);
+# - faketime (libfaketime), with which `make test` runs the e2e and engine scenario tests on
+#   fixed future dates (docs/testing.md).
+# Idempotent: installs only what is missing, and does nothing when everything is there.
+# Called by `make install`. Installs with apt-get when root (or with passwordless sudo);
+# otherwise it only prints what to run and exits 0, so a developer without root can still
+# work (PDF tests then skip, and `make test-faketime` says faketime is missing).
+# It fails only when an install was attempted and did not produce what it should.
 # The font path can be overridden with TONGBAN_CJK_FONT (docs/seals.md).
 set -euo pipefail
 
 FONT="${TONGBAN_CJK_FONT:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}"
-PACKAGE="fonts-wqy-microhei"
+FONT_PACKAGE="fonts-wqy-microhei"
+FAKETIME_PACKAGE="faketime"  # the `faketime` command; depends on libfaketime (the .so)
 
-if [[ -f "$FONT" ]]; then
-    exit 0
+has_font() {
+    [[ -f "$FONT" ]]
+}
+
+has_faketime() {
+    command -v faketime >/dev/null 2>&1 && compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null
+}
+
+missing=()
+if ! has_font; then
+    if [[ "${TONGBAN_CJK_FONT:-}" != "" ]]; then
+        echo "system-deps: WARNING: TONGBAN_CJK_FONT=$FONT does not exist; point it at a TrueType/TTC font with Chinese glyphs." >&2
+    else
+        missing+=("$FONT_PACKAGE")
+    fi
+fi
+if ! has_faketime; then
+    missing+=("$FAKETIME_PACKAGE")
 fi
 
-if [[ "${TONGBAN_CJK_FONT:-}" != "" ]]; then
-    echo "system-deps: WARNING: TONGBAN_CJK_FONT=$FONT does not exist; point it at a TrueType/TTC font with Chinese glyphs." >&2
+if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "system-deps: WARNING: CJK font $FONT missing and apt-get is not available." >&2
-    echo "system-deps: install WenQuanYi Micro Hei (Debian/Ubuntu package $PACKAGE) or set TONGBAN_CJK_FONT." >&2
+    echo "system-deps: WARNING: missing ${missing[*]} and apt-get is not available." >&2
+    echo "system-deps: install WenQuanYi Micro Hei (Debian/Ubuntu $FONT_PACKAGE) or set TONGBAN_CJK_FONT;" >&2
+    echo "system-deps: install libfaketime's faketime command for \`make test-faketime\`." >&2
     exit 0
 fi
 
@@ -29,8 +50,8 @@ if [[ "$(id -u)" -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         SUDO=(sudo -n)
     else
-        echo "system-deps: WARNING: CJK font $FONT missing; result PDFs need it. As root, run:" >&2
-        echo "    apt-get update && apt-get install -y --no-install-recommends $PACKAGE" >&2
+        echo "system-deps: WARNING: missing ${missing[*]} (result PDFs need the font; \`make test\` needs faketime). As root, run:" >&2
+        echo "    apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
         echo "(or set TONGBAN_CJK_FONT to another TrueType/TTC font with Chinese glyphs)" >&2
         exit 0
     fi
@@ -38,7 +59,14 @@ else
     SUDO=()
 fi
 
-echo "system-deps: installing $PACKAGE"
+echo "system-deps: installing ${missing[*]}"
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$PACKAGE"
-test -f "$FONT" || { echo "system-deps: $PACKAGE installed but $FONT is still missing" >&2; exit 1; }
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ " ${missing[*]} " == *" $FONT_PACKAGE "* ]] && ! has_font; then
+    echo "system-deps: $FONT_PACKAGE installed but $FONT is still missing" >&2
+    exit 1
+fi
+if ! has_faketime; then
+    echo "system-deps: $FAKETIME_PACKAGE installed but faketime or libfaketime.so.1 is still missing" >&2
+    exit 1
+fi

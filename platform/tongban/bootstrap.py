@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
+
 from tongban.adapters.crypto import (
     GmsslSigner,
     GmsslVerifier,
@@ -13,9 +15,11 @@ from tongban.adapters.crypto import (
     sm3_hex,
 )
 from tongban.adapters.db import migrate
+from tongban.adapters.db.engine import shown_url, sqlite_file
 from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.files.schemas import default_schema_dir, load_schema_dir
 from tongban.config import Settings, load_settings
+from tongban.core.errors import TongbanError
 from tongban.services.cases.results import CaseResults
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.schemas import Schemas
@@ -45,6 +49,47 @@ def bootstrap(settings: Settings | None = None, *, upgrade: bool = True) -> Plat
     if upgrade:
         migrate.upgrade(db.engine)
     return Platform(settings, db, load_schemas(settings))
+
+
+class DatabaseMissing(TongbanError):
+    """A command that works on the platform's data found no Tongban database to work on."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(
+            f"没有通办数据库：{where}（{reason}）。"
+            "请先运行 `tongban db upgrade` 建库，或运行 `tongban load tenants` 建库并载入配置。\n"
+            f"no Tongban database at {where} ({reason}): make one with `tongban db upgrade`, "
+            "or with `tongban load tenants`, which also loads a configuration tree "
+            "(TONGBAN_DATABASE_URL, or TONGBAN_VAR_DIR for the embedded SQLite, says where).",
+            data={"database": where, "reason": reason},
+        )
+
+
+def require_database(settings: Settings) -> None:
+    """``DatabaseMissing`` unless the database of ``settings`` is one Tongban has made (it
+    has a migration revision). Creates nothing: a SQLite file that is not there is never
+    opened (opening it would create it)."""
+    url = settings.database_url
+    where = shown_url(url)
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise DatabaseMissing(where, "文件不存在 the file does not exist")
+    try:
+        revision = migrate.current_revision(url)
+    except DBAPIError as exc:
+        first_line = (str(exc.orig).strip().splitlines() or [""])[0]
+        raise DatabaseMissing(where, f"无法打开 cannot open it: {first_line}") from exc
+    if revision is None:
+        raise DatabaseMissing(where, "库中没有通办的表 it has no Tongban tables")
+
+
+def bootstrap_existing(settings: Settings | None = None) -> Platform:
+    """``bootstrap()`` for commands that work on data already there (every command but
+    ``db upgrade``, ``load`` and ``serve --demo``): ``DatabaseMissing`` instead of making an
+    empty database. An existing database is still brought to the head revision."""
+    settings = settings or load_settings()
+    require_database(settings)
+    return bootstrap(settings)
 
 
 def case_results(settings: Settings) -> CaseResults:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,7 +16,23 @@ def _print_violations(violations: list[Violation]) -> None:
         click.echo(str(violation))
 
 
-@click.group()
+class _Tongban(click.Group):
+    """A command that works on existing data and finds no database (``bootstrap_existing``)
+    prints why and how to make one, for every command alike, and exits with status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TongbanError as exc:
+            from tongban.bootstrap import DatabaseMissing  # loaded already if it raised this
+
+            if not isinstance(exc, DatabaseMissing):
+                raise
+            click.echo(exc.message, err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Tongban)
 def main() -> None:
     """通办 Tongban platform commands. Settings come from TONGBAN_* environment variables."""
 
@@ -68,10 +85,10 @@ def load(directory: Path) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def export(directory: Path) -> None:
     """Write the database's tenants and published definitions as canonical files."""
-    from tongban.bootstrap import bootstrap
+    from tongban.bootstrap import bootstrap_existing
     from tongban.services.config_io import export_tree
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     count = export_tree(platform.db, directory, platform.schemas)
     click.echo(f"wrote {count} file(s) to {directory}")
 
@@ -80,10 +97,10 @@ def export(directory: Path) -> None:
 @click.option("--tenant", "tenant_code", help="Report on this tenant's subtree only.")
 def conformance(tenant_code: str | None) -> None:
     """Re-check every published refinement and implementation against its standard."""
-    from tongban.bootstrap import bootstrap
+    from tongban.bootstrap import bootstrap_existing
     from tongban.services.conformance_report import conformance_report
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     try:
         if tenant_code:
             uow = platform.db.for_tenant(tenant_code)
@@ -116,10 +133,10 @@ def audit() -> None:
 @audit.command("verify")
 def audit_verify() -> None:
     """Re-walk every case's hash chain; name every edited, deleted or reordered event."""
-    from tongban.bootstrap import bootstrap
+    from tongban.bootstrap import bootstrap_existing
     from tongban.services.cases.audit_check import verify_audit
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     problems = 0
     for problem in verify_audit(platform.db):
         problems += 1
@@ -135,11 +152,11 @@ def audit_verify() -> None:
 @click.option("--seed", default=2026, show_default=True, type=int)
 def simulate(count: int, seed: int) -> None:
     """Push N cases through the demo matters (load the demo first) and print a summary."""
-    from tongban.bootstrap import bootstrap, case_env
+    from tongban.bootstrap import bootstrap_existing, case_env
     from tongban.services.cases.simulation import offers
     from tongban.services.cases.simulation import simulate as run
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     env = case_env(platform)
     if not offers(platform.db, env):
         click.echo("no published implementations: run `tongban load tenants` first", err=True)
@@ -167,10 +184,11 @@ def serve(host: str, port: int, demo_dir: Path | None) -> None:
 
 def _register_plugins() -> None:
     from tongban.adapters.crypto.verify_cli import verify
+    from tongban.adapters.files.calendar_cli import calendar
     from tongban.adapters.graphql.cli import apikey, graphql_schema
     from tongban.adapters.tasks.cli import sweep, worker
 
-    for command in (verify, worker, sweep, apikey, graphql_schema):
+    for command in (verify, worker, sweep, apikey, graphql_schema, calendar):
         main.add_command(command)
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +98,7 @@ def test_load_of_a_broken_tree_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_simulate_pushes_cases_through_the_demo_and_the_audit_log_verifies(tmp_path: Path) -> None:
-    assert tongban("simulate", "--cases", "3", var=tmp_path).returncode == 1  # nothing loaded
+    assert tongban("simulate", "--cases", "3", var=tmp_path).returncode == 2  # no database
     assert tongban("load", str(DEMO), var=tmp_path).returncode == 0
     done = tongban("simulate", "--cases", "6", var=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -106,3 +107,98 @@ def test_simulate_pushes_cases_through_the_demo_and_the_audit_log_verifies(tmp_p
     assert audit.returncode == 0 and "intact" in audit.stdout
     sweep = tongban("sweep", var=tmp_path)
     assert sweep.returncode == 0 and "checked" in sweep.stdout
+
+
+ON_EXISTING_DATA: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("audit", "verify"): (),
+    ("export",): ("out",),
+    ("conformance",): (),
+    ("simulate",): ("--cases", "1"),
+    ("sweep",): (),
+    ("apikey", "list"): (),
+    ("apikey", "create"): ("--tenant", "230123", "--role", "clerk", "--name", "x"),
+    ("apikey", "revoke"): ("abcdefgh",),
+    ("serve",): (),  # `serve --demo` makes the database; serving alone needs one
+    ("worker",): (),
+    ("calendar", "show"): ("2027",),
+    ("calendar", "import"): (str(ROOT / "tests/e2e/calendars/2027.yaml"),),
+}
+"""Every command that works on data already in the database, with arguments to run it."""
+
+MAKE_OR_NEED_NONE = {("db", "upgrade"), ("load",), ("validate",), ("verify",), ("graphql-schema",)}
+"""The commands that make the database (``db upgrade``, ``load``) or never open it."""
+
+
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    paths: set[tuple[str, ...]] = set()
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            paths |= _command_paths(command, (*prefix, name))
+        else:
+            paths.add((*prefix, name))
+    return paths
+
+
+def test_every_command_is_known_to_need_a_database_or_not() -> None:
+    from tongban.cli import main
+
+    assert _command_paths(main) == set(ON_EXISTING_DATA) | MAKE_OR_NEED_NONE
+
+
+def test_commands_on_data_refuse_a_database_that_does_not_exist(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    database = var / "tongban.db"
+    for path, args in ON_EXISTING_DATA.items():
+        done = tongban(*path, *args, var=var)
+        assert done.returncode == 2, (path, done.stdout, done.stderr)
+        first, second = done.stderr.splitlines()[:2]
+        assert first.startswith("没有通办数据库") and str(database) in first, path
+        assert "tongban db upgrade" in first and "tongban load tenants" in first, path
+        assert second.startswith(f"no Tongban database at {database}"), path
+        assert done.stdout == "", path
+        assert not var.exists(), f"{path} made {sorted(var.rglob('*'))}"
+
+
+def test_a_file_without_tongban_tables_is_refused_until_db_upgrade(tmp_path: Path) -> None:
+    database = tmp_path / "tongban.db"
+    database.touch()  # e.g. made by hand, or by a version that created it on any command
+    refused = tongban("audit", "verify", var=tmp_path)
+    assert refused.returncode == 2 and "no Tongban tables" in refused.stderr, refused.stderr
+    assert database.stat().st_size == 0
+    upgraded = tongban("db", "upgrade", var=tmp_path)
+    assert upgraded.returncode == 0 and str(database) in upgraded.stdout, upgraded.stderr
+    audit = tongban("audit", "verify", var=tmp_path)
+    assert audit.returncode == 0 and "intact" in audit.stdout, audit.stderr
+    keys = tongban("apikey", "list", var=tmp_path)
+    assert keys.returncode == 0 and "0 key(s)" in keys.stdout, keys.stderr
+
+
+def test_calendar_show_and_import(tmp_path: Path) -> None:
+    """Issue 9: a year shown with the layer of each day; an arrangement file with a problem
+    is refused with file, line and key; a good one is loaded and shown as official."""
+    assert tongban("load", str(DEMO), var=tmp_path).returncode == 0
+    provisional = tongban("calendar", "show", "2027", "--tenant", "230123", var=tmp_path)
+    assert provisional.returncode == 0, provisional.stderr
+    assert "2027-01-01 周五 休息日 元旦  [暂定（按法定节假日规则推算）]" in provisional.stdout
+    assert provisional.stdout.splitlines()[-1].startswith("230123 2027 年：工作日 ")
+    assert "暂定 provisional" in provisional.stdout
+
+    broken = tmp_path / "2027.yaml"
+    good = (ROOT / "tests/e2e/calendars/2027.yaml").read_text(encoding="utf-8")
+    broken.write_text(good.replace("'2027-02-20'", "'2027-02-22'"), encoding="utf-8")
+    refused = tongban("calendar", "import", str(broken), var=tmp_path)
+    assert refused.returncode == 1
+    assert f"CALENDAR_WORKDAY_ON_WEEKDAY {broken}#/workdays/0/date {broken}:9:" in refused.stderr
+    assert "nothing loaded" in refused.stderr
+
+    loaded = tongban(
+        "calendar", "import", str(ROOT / "tests/e2e/calendars/2027.yaml"), var=tmp_path
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert "已载入 100000 2027 年放假安排（测试〔2027〕1号）" in loaded.stdout
+    official = tongban("calendar", "show", "2027", "--tenant", "230123", var=tmp_path)
+    assert (
+        "2027-01-15 周五 休息日 测试假日  [上级单位日历 100000（测试〔2027〕1号）]"
+        in official.stdout
+    )
+    assert "正式 official，依据 测试〔2027〕1号" in official.stdout.splitlines()[-1]

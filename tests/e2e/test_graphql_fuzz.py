@@ -138,6 +138,7 @@ def _submit_cases(db: Database, schemas: Schemas, count: int) -> None:
             matter_code=code,
             applicant_name="黑龙江示例科技有限公司",
             applicant_id="91110000600037341L",
+            applicant_kind="legal_person",
             form_data=sample_instance(doc["form"]),
             materials=[m["code"] for m in doc["materials"]],
         )

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tongban.services.cases.simulation import SAMPLE_COUNT
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tenants"
 PASSWORD = "e2e-demo-password"
@@ -117,6 +119,7 @@ def test_serve_with_the_demo_tree(server: Server) -> None:
 
     banner = server.output()
     assert f"{server.url}/" in banner and PASSWORD in banner
+    assert f"sample cases in every state: {SAMPLE_COUNT}" in banner  # all, in one transaction
     clerk = re.search(r"^\s+(\S+)\s+县级窗口人员", banner, re.MULTILINE)
     assert clerk, banner
 

@@ -48,6 +48,7 @@ def application(tenant_path: str, code: str, **changes: Any) -> Application:
         matter_code=code,
         applicant_name="黑龙江示例科技有限公司",
         applicant_id="91110000600037341L",
+        applicant_kind="legal_person",
         form_data=form,
         materials=materials,
         **changes,

@@ -34,7 +34,7 @@ MISSING = "000000000000000000000000"
 SETTINGS = load_settings({"TONGBAN_SECRET_KEY": "x" * 40})
 
 CASE_FIELDS = """
-  number tenantCode matterCode status deadline acceptedAt supplementCount
+  number tenantCode matterCode status deadline { date provisional } acceptedAt supplementCount
   originCase decision
   tasks { nodeId step role department dueOn }
 """
@@ -95,6 +95,7 @@ class Api:
                 "matterCode": app.matter_code,
                 "applicantName": app.applicant_name,
                 "applicantId": app.applicant_id,
+                "applicantKind": app.applicant_kind.upper(),
                 "formData": dict(app.form_data),
                 "materials": list(app.materials),
                 "idempotencyKey": key,
@@ -151,7 +152,8 @@ def test_a_whole_case_through_mutations(api: Api) -> None:
 
     accepted = api.command("yilan_clerk", "acceptCase", n=number)
     assert accepted["status"] == "processing"
-    assert accepted["deadline"] == "2026-09-15"  # 10 working days after 09-01
+    # 10 working days after 09-01, inside the national data: not provisional
+    assert accepted["deadline"] == {"date": "2026-09-15", "provisional": False}
     review = open_node(accepted, "review")
     assert all(t["dueOn"] for t in accepted["tasks"])
     reviewed = api.command(
@@ -174,7 +176,7 @@ def test_a_whole_case_through_mutations(api: Api) -> None:
     page = api.case(
         "yilan_clerk",
         number,
-        """number status deadline concludedAt auditProblems
+        """number status deadline { date provisional } concludedAt auditProblems
         tasks { nodeId }
         events { seq kind actor payload }
         alerts { kind }
@@ -240,6 +242,7 @@ def test_commands_refuse_the_wrong_role_and_bad_input(api: Api) -> None:
             "matterCode": DRUG,
             "applicantName": "x",
             "applicantId": "y",
+            "applicantKind": "LEGAL_PERSON",
             "formData": [1, 2],
             "materials": [],
         },
@@ -295,7 +298,9 @@ def test_special_procedure_and_return_step(api: Api, clock: Clock) -> None:
         "yilan_reviewer", "endSpecialProcedure", "$result: String!", n=number, result="评审通过"
     )
     assert resumed["status"] == "processing"
-    assert resumed["deadline"] > accepted["deadline"]  # moved out by the paused working days
+    assert (
+        resumed["deadline"]["date"] > accepted["deadline"]["date"]
+    )  # moved out by the paused working days
 
 
 def test_escalation_shows_the_linked_city_case(api: Api) -> None:
@@ -431,8 +436,8 @@ def overdue_case(api: Api, clock: Clock) -> tuple[str, int]:
 
 def test_alerts_deadlines_urging_and_resolution(api: Api, clock: Clock) -> None:
     number, red = overdue_case(api, clock)
-    page = api.case("yilan_clerk", number, "deadline alerts { kind level status }")
-    assert page["deadline"] == "2026-09-15"
+    page = api.case("yilan_clerk", number, "deadline { date } alerts { kind level status }")
+    assert page["deadline"] == {"date": "2026-09-15"}
     assert {a["kind"] for a in page["alerts"]} == {"CASE_OVERDUE", "STEP_OVERDUE"}
     city = api.ok("harbin_supervisor", ALERTS)["alerts"]
     assert {a["tenantCode"] for a in city["items"]} == {"230123"}
@@ -536,3 +541,79 @@ def test_a_sibling_county_finds_nothing_and_changes_nothing(api: Api, clock: Clo
     assert theirs["tenantCode"] == "230124" and theirs["number"] != mine
 
     assert api.case("yilan_clerk", number, watch) == before  # nothing changed
+
+
+# --- working-day calendars (issue 9) ------------------------------------------------------
+
+ARRANGEMENT = """\
+year: 2027
+document: 测试〔2027〕1号
+title: 测试用 2027 年放假安排（非真实文件）
+holidays:
+  - {date: '2027-01-01', name: 元旦}
+  - {date: '2027-01-08', name: 测试假日}
+"""
+IMPORT = """mutation($t: String!, $y: String!) {
+  importCalendar(tenantCode: $t, yaml: $y) { tenantCode year document checked recomputed failed }
+}"""
+CALENDAR = """query($y: Int!, $t: String) {
+  calendar(year: $y, tenantCode: $t) {
+    tenantCode year workdays provisional arrangement
+    days { date workday layer tenantCode name arrangement }
+  }
+}"""
+
+
+def test_deadlines_are_provisional_until_the_platform_admin_loads_the_year(
+    api: Api, clock: Clock
+) -> None:
+    clock.set("2026-12-28")
+    number = api.submit()["number"]
+    accepted = api.command("yilan_clerk", "acceptCase", n=number)
+    # 12-29…12-31: 3; 01-01 元旦 by the law; 01-04…01-12: 7
+    assert accepted["deadline"] == {"date": "2027-01-12", "provisional": True}
+    assert all(t["dueOn"] for t in accepted["tasks"])
+    before = api.ok("yilan_clerk", CALENDAR, y=2027)["calendar"]
+    assert (before["tenantCode"], before["provisional"], before["arrangement"]) == (
+        "230123",
+        True,
+        None,
+    )
+    assert {"date": "2027-01-01", "workday": False, "layer": "PROVISIONAL"}.items() <= before[
+        "days"
+    ][0].items()
+
+    # a county's admin, a province's admin: not theirs to load
+    for who in ("yilan_admin", "hlj_admin"):
+        assert api.error_code(who, IMPORT, t="230123", y=ARRANGEMENT) == "FORBIDDEN"
+    # bad text: every problem, nothing loaded
+    bad = api.run("guojia_admin", IMPORT, t="100000", y=ARRANGEMENT + "remark: x\n")
+    assert bad.errors and "CALENDAR_UNKNOWN_KEY" in bad.errors[0].message
+    assert api.ok("yilan_clerk", CALENDAR, y=2027)["calendar"]["provisional"] is True
+
+    loaded = api.ok("guojia_admin", IMPORT, t="100000", y=ARRANGEMENT)["importCalendar"]
+    assert loaded == {
+        "tenantCode": "100000",
+        "year": 2027,
+        "document": "测试〔2027〕1号",
+        "checked": 1,
+        "recomputed": [number],
+        "failed": [],
+    }
+    after = api.case("yilan_clerk", number, "deadline { date provisional } events { kind }")
+    assert after["deadline"] == {"date": "2027-01-13", "provisional": False}
+    assert after["events"][-1]["kind"] == "DeadlinesRecomputed"
+    year = api.ok("yilan_clerk", CALENDAR, y=2027)["calendar"]
+    assert (year["provisional"], year["arrangement"]) == (False, "测试〔2027〕1号")
+    extra = next(d for d in year["days"] if d["date"] == "2027-01-08")
+    assert (extra["workday"], extra["layer"], extra["tenantCode"]) == (False, "ANCESTOR", "100000")
+
+
+def test_a_calendar_is_read_within_the_lineage_only(api: Api) -> None:
+    assert api.ok("yilan_clerk", CALENDAR, y=2026, t="230100")["calendar"]["workdays"] == 248
+    assert api.error_code("yilan_clerk", CALENDAR, y=2026, t="230124") == "NOT_FOUND"  # sibling
+    assert api.error_code("fangzheng_admin", IMPORT, t="230123", y=ARRANGEMENT) == "NOT_FOUND"
+    # a parent sees its child's calendar; a key without descendants does not
+    assert api.ok("harbin_admin", CALENDAR, y=2026, t="230123")["calendar"]["year"] == 2026
+    own_only = api.run("harbin_admin", CALENDAR, own_only=True, y=2026, t="230123")
+    assert own_only.errors and own_only.errors[0].original_error.code == "NOT_FOUND"

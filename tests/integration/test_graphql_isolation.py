@@ -125,6 +125,7 @@ def make_yilan_data(platform: Platform, schemas: Schemas) -> Yilan:
             "matterCode": app.matter_code,
             "applicantName": app.applicant_name,
             "applicantId": app.applicant_id,
+            "applicantKind": app.applicant_kind.upper(),
             "formData": dict(app.form_data),
             "materials": list(app.materials),
             "idempotencyKey": "yilan-1",

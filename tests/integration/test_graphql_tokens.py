@@ -244,6 +244,7 @@ def submit(app: Flask, token: str) -> dict[str, Any]:
             "matterCode": sample.matter_code,
             "applicantName": sample.applicant_name,
             "applicantId": sample.applicant_id,
+            "applicantKind": sample.applicant_kind.upper(),
             "formData": dict(sample.form_data),
             "materials": list(sample.materials),
             "idempotencyKey": "token-test-1",

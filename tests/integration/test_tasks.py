@@ -25,7 +25,6 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, func, select, text
 
 from tongban.adapters.db.case_models import Case, SupervisionAlert
-from tongban.adapters.db.models import CalendarDay, Tenant
 from tongban.adapters.tasks.celery_app import make_celery, result_backend_for
 from tongban.adapters.tasks.cli import sweep as sweep_command
 from tongban.adapters.tasks.embedded import (
@@ -36,7 +35,6 @@ from tongban.adapters.tasks.embedded import (
 )
 from tongban.bootstrap import Platform, bootstrap
 from tongban.config import Settings, load_settings
-from tongban.core.cases.workdays import NATIONAL_YEARS
 from tongban.services.cases import intake
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.config_io import load_tree
@@ -115,25 +113,9 @@ def _a_month_ago() -> dt.datetime:
     return moment
 
 
-def _cover_coming_year(platform: Platform) -> None:
-    """The worker's clock is real: once deadlines reach past the national calendar's last
-    year (chinesecalendar), give the root tenant a calendar for it (Mon–Fri workdays)."""
-    year = (dt.datetime.now(CST) + dt.timedelta(days=60)).year
-    if year <= NATIONAL_YEARS[1]:
-        return
-    with platform.db.platform("test", write=True) as uow:
-        root = uow.session.scalar(select(Tenant).where(Tenant.code == "100000"))
-        assert root is not None
-        uow.session.add(
-            CalendarDay(tenant_id=root.id, day=dt.date(year, 1, 1), kind="holiday", name="元旦")
-        )
-        uow.commit()
-
-
 def _scene(settings: Settings) -> Scene:
     platform = bootstrap(settings)
     load_tree(platform.db, DEMO, platform.schemas)
-    _cover_coming_year(platform)
     then = _a_month_ago()
     past = CaseEnv(platform.schemas, sealer=None, clock=lambda: then)
     numbers: dict[str, str] = {}

@@ -223,3 +223,32 @@ def test_list_cases_service_scopes_to_the_subtree(db: Database, cases: Cases) ->
     with db.for_tenant("230124", readonly=True) as uow:
         assert listing.list_cases(uow).total == 1
         assert listing.verify_case_chain(uow, cases.sibling) == []
+
+
+def test_a_provisional_deadline_is_shown_as_such_on_every_page(
+    app: Flask, db: Database, schemas: Schemas
+) -> None:
+    """Issue 9: a promised date that reaches into a year without an official arrangement is
+    marked 暂定 on the case page, the case list, the worklist and the applicant's receipt."""
+    clock = Clock(dt.datetime(2026, 12, 28, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    env = CaseEnv(schemas, clock=clock)
+    number = submit(db, env, "230123", application(YILAN, DRUG)).number
+    with db.for_tenant("230123") as uow:
+        accepted = intake.accept_case(uow, env, user(db, "yilan_clerk"), number)
+    assert (accepted.deadline, accepted.deadline_provisional) == (dt.date(2027, 1, 12), True)
+    county = login(app, "yilan_admin")
+    page = text(county, f"/cases/{number}")
+    assert "2027-01-12 <span" in page and ">暂定</span>" in page
+    assert "受理回执" in page
+    receipt = text(county, f"/cases/{number}/receipt")
+    assert "2027-01-12" in receipt and 'id="provisional-note"' in receipt
+    listing_page = text(county, "/cases/")
+    assert f"{number}" in listing_page and ">暂定</span>" in listing_page
+    reviewer = text(login(app, "yilan_reviewer"), "/worklist/")
+    assert number in reviewer and ">暂定</span>" in reviewer
+    # the receipt is a case page like any other: the city above sees it, a sibling does not
+    assert "2027-01-12" in text(login(app, "harbin_admin"), f"/cases/{number}/receipt")
+    sibling = login(app, "fangzheng_admin")
+    assert text(sibling, f"/cases/{number}/receipt", 404) == text(
+        sibling, MISSING + "/receipt", 404
+    )

@@ -13,7 +13,7 @@ from tongban.core.cases.clock import (
     paused_workdays,
     step_due,
 )
-from tongban.core.cases.workdays import CalendarMissing, WorkCalendar
+from tongban.core.cases.workdays import WorkCalendar
 from tongban.core.errors import TongbanError
 
 CAL = WorkCalendar("230123")
@@ -119,10 +119,13 @@ def test_deemed_acceptance_restarts_on_supplement() -> None:
     assert deemed_acceptance_due(CAL, d(9, 28), (first, waiting)) is None
 
 
-def test_deadline_into_2027_raises() -> None:
+def test_deadline_into_2027_is_provisional_not_an_error() -> None:
     clock = CaseClock(d(12, 21), 20)
-    with pytest.raises(CalendarMissing, match="2027"):
-        clock.deadline(CAL, d(12, 21))
+    due = clock.deadline(CAL, d(12, 21))
+    # 12-22…12-31: 8 (national data); 2027-01-01 元旦 by the statutory rules; 01-04…01-19: 12
+    assert due == date(2027, 1, 19)
+    assert CAL.provisional_between(d(12, 21), due)
+    assert not CAL.provisional_between(d(12, 1), d(12, 31))
 
 
 def test_invalid_pause_and_clock() -> None:

@@ -119,13 +119,43 @@ def test_the_pdf_shows_the_chinese_text_and_the_seal(sealed: SealedDocument) -> 
         "准予行政许可，核发《食品经营许可证》。",
         "申请材料齐全",
         "黑龙江省市场监督管理局",
-        "2026-05-06",
+        "2026年5月6日",  # the decision's date, as a document prints it
         "电子印章",
         "k1",
         (sealed.seal or {})["digest"],
         (sealed.seal or {})["signature"][:48],
     ):
         assert expected in text, expected
+
+
+def test_dates_are_beijing_dates_and_the_applicant_s_number_is_named(
+    pair: tuple[str, str], keys: dict[str, SealKey]
+) -> None:
+    """Decided and sealed at 00:30 on 1 September Beijing time (16:30 UTC on 31 August)."""
+    midnight = dt.datetime(2026, 8, 31, 16, 30, tzinfo=dt.UTC)
+    service = SealService(
+        GmsslSigner, GmsslVerifier(), sm3_hex, pdf=ReportlabResultPdf(), clock=lambda: midnight
+    )
+    doc = ResultDocument(
+        case_number="12345620260901000001",
+        outcome=Outcome.APPROVED,
+        applicant_name="张三",
+        applicant_id="11010519491231002X",
+        applicant_kind="natural_person",
+        matter_code="000172111003",
+        matter_name="食品经营许可",
+        decision="准予行政许可。",
+        reasons="材料齐全。",
+        decided_on=dt.date(2026, 9, 1),
+        department_name="黑龙江省市场监督管理局",
+        department_uscc=USCC,
+    ).to_document()
+    sealed = service.seal(doc, keys["k1"], pair[0])
+    text = text_of(render_result_pdf(sealed.document, sealed.seal))
+    assert "申请人：张三（公民身份号码：11010519491231002X）" in text
+    assert "2026年9月1日" in text
+    assert "签章时间 Signed at: 2026-09-01 00:30:00 北京时间 (2026-08-31T16:30:00Z)" in text
+    assert "2026年8月31日" not in text and "2026-08-31 16:30" not in text
 
 
 def test_the_font_is_embedded_never_a_cid_font(sealed: SealedDocument) -> None:

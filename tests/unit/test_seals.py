@@ -44,7 +44,8 @@ def result(**changes: Any) -> dict[str, Any]:
         "case_number": "12345620260501000001",
         "outcome": Outcome.APPROVED,
         "applicant_name": "哈尔滨市松北区张三食品店",
-        "applicant_id": "92230109MA1B2C3D4E",
+        "applicant_id": "92230109MA1B2C3D8L",  # 个体工商户: a valid USCC
+        "applicant_kind": "legal_person",
         "matter_code": "000172111003",
         "matter_name": "食品经营许可",
         "decision": "准予行政许可，核发《食品经营许可证》。",

@@ -249,7 +249,8 @@ class ResultDocument:
     decided_on: dt.date
     department_name: str
     department_uscc: str
-    applicant_id: str = ""
+    applicant_id: str = ""  # 公民身份号码 or 统一社会信用代码
+    applicant_kind: str = ""  # core.applicants.ApplicantKind value
     document_number: str = ""
     tenant_code: str = ""
 
@@ -266,7 +267,11 @@ class ResultDocument:
             "document_number": self.document_number,
             "case_number": self.case_number,
             "tenant": self.tenant_code,
-            "applicant": {"name": self.applicant_name, "id": self.applicant_id},
+            "applicant": {
+                "name": self.applicant_name,
+                "id": self.applicant_id,
+                "kind": self.applicant_kind,
+            },
             "matter": {"code": self.matter_code, "name": self.matter_name},
             "decision": self.decision,
             "reasons": self.reasons,

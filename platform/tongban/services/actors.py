@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tongban.adapters.db.unit_of_work import Database
+from tongban.core.applicants import normalize_id
 from tongban.core.errors import Forbidden, NotFound
 from tongban.core.roles import Role
 
@@ -19,6 +20,8 @@ class Actor:
 
     @classmethod
     def applicant(cls, id_number: str) -> Actor:
+        """The applicant with this certificate number, in the form cases store it."""
+        id_number = normalize_id(id_number)
         return cls(f"applicant:{id_number}", "", frozenset(), None, id_number)
 
     def require(self, role: Role, tenant_code: str) -> None:

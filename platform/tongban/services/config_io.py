@@ -33,6 +33,14 @@ from tongban.core.documents import (
 from tongban.core.errors import Conflict, InvalidDefinition
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
+from tongban.services.calendars import (
+    RecomputeSummary,
+    arrangement_docs,
+    recompute_provisional,
+    save_arrangement,
+    why_of,
+)
+from tongban.services.cases.runtime import CaseEnv
 from tongban.services.cases.time import clear_calendar_cache
 from tongban.services.definitions import content_hash
 from tongban.services.schemas import Schemas
@@ -48,16 +56,30 @@ class LoadSummary:
     matters_new: list[str] = field(default_factory=list)
     matters_changed: list[str] = field(default_factory=list)
     matters_unchanged: int = 0
+    calendars: list[str] = field(default_factory=list)  # arrangements new or changed
+    recomputed: RecomputeSummary | None = None
 
     def describe(self) -> str:
-        return (
+        text = (
             f"loaded {self.tenants} tenant(s); matters: {len(self.matters_new)} new, "
             f"{len(self.matters_changed)} changed (new version), "
             f"{self.matters_unchanged} unchanged"
         )
+        for why in self.calendars:
+            text += f"\n{why}"
+        if self.recomputed is not None:
+            text += f"\n{self.recomputed.describe()}"
+        return text
 
 
-def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas) -> LoadSummary:
+def load_tree(
+    db: Database,
+    directory: str | os.PathLike[str],
+    schemas: Schemas,
+    env: CaseEnv | None = None,
+) -> LoadSummary:
+    """Load the tree; when it brings new official arrangements, open cases' 暂定 dates are
+    recomputed afterwards (each case its own transaction) with ``env``'s clock."""
     snapshot = read_tree(Path(directory), schemas=schemas.meta)
     problems = validate_snapshot(snapshot, schemas)
     if problems:
@@ -72,6 +94,9 @@ def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas)
                 summary.tenants += 1
             for loaded in snapshot.tenants:
                 tenant = uow.tenants.get(loaded.doc.code)
+                for arrangement in loaded.calendars:
+                    if save_arrangement(uow, tenant, arrangement):
+                        summary.calendars.append(why_of(arrangement, tenant.code))
                 for matter in loaded.matters:
                     assert matter.doc is not None  # a clean snapshot parsed every file
                     _publish_loaded(uow, tenant, matter.doc, summary)
@@ -81,6 +106,9 @@ def load_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas)
             raise Conflict(
                 f"{directory}: nothing loaded; the tree conflicts with the database: {exc.orig}"
             ) from None
+    if summary.calendars:
+        why = "；".join(summary.calendars)
+        summary.recomputed = recompute_provisional(db, env or CaseEnv(schemas), None, why)
     return summary
 
 
@@ -170,4 +198,4 @@ def _node(uow: UnitOfWork, tenant: Tenant, schemas: Schemas) -> TenantNode:
             raise InvalidDefinition(problems, f"{tenant.code} {matter.kind} {matter.code}")
         matters.append(parsed)
     parent = uow.tenants.by_id(tenant.parent_id).code if tenant.parent_id else None
-    return TenantNode(doc, parent, tuple(matters))
+    return TenantNode(doc, parent, tuple(matters), arrangement_docs(uow, tenant))

@@ -38,6 +38,8 @@ class Case(TenantScoped, Base):
     status: Mapped[str] = mapped_column(String(24), index=True)
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id: Mapped[str] = mapped_column(String(64), index=True)
+    # natural_person (公民身份号码) | legal_person (统一社会信用代码): core.applicants
+    applicant_kind: Mapped[str] = mapped_column(String(16))
     form_data: Mapped[dict[str, Any]] = mapped_column(JSON)
     materials: Mapped[list[Any]] = mapped_column(JSON)
     flow_state: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -47,6 +49,8 @@ class Case(TenantScoped, Base):
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     promised_days: Mapped[int] = mapped_column(Integer)
     deadline: Mapped[dt.date | None] = mapped_column(Date)  # 承诺办结时间, stamped at acceptance
+    # 暂定: computed with a day the official arrangement has not decided yet (core.cases.workdays)
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     supplement_count: Mapped[int] = mapped_column(Integer, default=0)
     decision: Mapped[str | None] = mapped_column(String(16))  # approved | denied
     decision_reason: Mapped[str | None] = mapped_column(Text)
@@ -58,6 +62,7 @@ class Case(TenantScoped, Base):
     initial_opinion: Mapped[str | None] = mapped_column(Text)  # carried up by an escalation
     notify_and_commit: Mapped[bool] = mapped_column(Boolean, default=False)
     verification_due: Mapped[dt.date | None] = mapped_column(Date)
+    verification_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     row_version: Mapped[int] = mapped_column(Integer, default=1)
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
@@ -87,6 +92,7 @@ class CaseTask(TenantScoped, Base):
     opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     days: Mapped[int] = mapped_column(Integer, default=0)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(12))

@@ -17,7 +17,8 @@ writes is exactly what the ORM reads back, on SQLite and PostgreSQL.
   ``Conflict``. Commands also lock the case row on load (PostgreSQL ``FOR UPDATE``; SQLite's
   writer lock is taken when the unit of work begins).
 - Tenant scope, as the ORM tenant guard does it: a case outside the unit of work's visible
-  tenants is "not found"; a write to a tenant it may not write raises ``Forbidden``.
+  tenants is "not found"; a write to a tenant it may not write raises ``Forbidden``. The one
+  exception is a case reached by a link (``by_link``): the link is the platform's relation.
 - New cases are inserted at once (their id is needed); task and event rows and updates are
   written by ``flush``: before the commit, and before any ORM query in the same session.
 """
@@ -79,6 +80,8 @@ def new_case(**values: Any) -> CaseRecord:
         pauses=[],
         supplement_count=0,
         notify_and_commit=False,
+        deadline_provisional=False,
+        verification_due_provisional=False,
         row_version=1,
         audit_seq=0,
         audit_head="0" * 64,
@@ -90,7 +93,7 @@ def new_case(**values: Any) -> CaseRecord:
 
 def new_task(**values: Any) -> TaskRecord:
     row = dict.fromkeys(TaskRecord.columns)
-    row.update(name="", days=0)
+    row.update(name="", days=0, due_provisional=False)
     row.update(values)
     return TaskRecord(row)
 
@@ -294,6 +297,23 @@ class CaseStore:
         if held is not None:
             return held
         return self._one(self._sql.case_by_id_locked if lock else self._sql.case_by_id, (case_id,))
+
+    def by_link(self, case_id: int, *, lock: bool = True) -> CaseRecord | None:
+        """A case reached through a link from a case already loaded here (its
+        ``origin_case_id`` or ``joint_case_id``, a task's ``linked_case_id``), locked unless
+        ``lock`` is False, whatever this unit of work may see: links between cases are the
+        platform's relations, not the actor's. Only ids read from such a link, never one
+        from a request."""
+        held = self._cases.get(case_id)
+        if held is not None:
+            return held
+        sql = self._sql.case_by_id_locked if lock else self._sql.case_by_id
+        row = self._execute(sql, (case_id,)).fetchone()
+        if row is None:
+            return None
+        case = CaseRecord(self._sql.case.decode(row))
+        self._cases[case.id] = case
+        return case
 
     def by_idempotency_key(self, tenant_id: int, key: str) -> CaseRecord | None:
         return self._one(self._sql.case_by_key, (tenant_id, key))

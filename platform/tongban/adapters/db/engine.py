@@ -25,6 +25,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for an in-memory SQLite or another database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def shown_url(url: str) -> str:
+    """The database as a message names it: a SQLite file's path, another URL without its
+    password."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
+
+
 PING_AFTER_IDLE_SECONDS = 10.0
 """A pooled connection unused for this long is pinged before it is handed out."""
 

@@ -118,6 +118,21 @@ class CalendarDay(TenantScoped, Base):
     name: Mapped[str] = mapped_column(String(100))
 
 
+class CalendarArrangement(TenantScoped, Base):
+    """An official arrangement (放假安排) for one year, loaded as data at one tenant: every day
+    of that year is decided by it for the tenant's subtree (core.cases.workdays)."""
+
+    __tablename__ = "calendar_arrangement"
+    __table_args__ = (UniqueConstraint("tenant_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(String(100))  # 文号
+    title: Mapped[str] = mapped_column(String(200))
+    days: Mapped[list[Any]] = mapped_column(JSON)  # [{date, kind, name}]
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Matter(TenantScoped, Base):
     """A standard (or refinement) or an implementation of one basic code at one tenant."""
 

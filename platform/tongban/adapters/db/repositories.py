@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tongban.adapters.db.models import (
+    CalendarArrangement,
     CalendarDay,
     Department,
     Matter,
@@ -94,6 +95,13 @@ class DepartmentRepository:
     def calendar_of_tenant(self, tenant_id: int) -> Sequence[CalendarDay]:
         return self._s.scalars(
             select(CalendarDay).where(CalendarDay.tenant_id == tenant_id).order_by(CalendarDay.day)
+        ).all()
+
+    def arrangements_of_tenant(self, tenant_id: int) -> Sequence[CalendarArrangement]:
+        return self._s.scalars(
+            select(CalendarArrangement)
+            .where(CalendarArrangement.tenant_id == tenant_id)
+            .order_by(CalendarArrangement.year)
         ).all()
 
     def user(self, username: str) -> TenantUser | None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from types import TracebackType
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from tongban.adapters.db import tenant_guard
-from tongban.adapters.db.case_store import CaseStore, SerialSource
+from tongban.adapters.db.case_store import CaseRecord, CaseStore, SerialSource
 from tongban.adapters.db.engine import WRITE_INTENT, make_engine
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.repositories import (
@@ -78,6 +81,41 @@ class UnitOfWork:
                 self.scope.writable_ids | {tenant_id},
             )
             self.session.info["scope"] = self.scope
+
+    @contextmanager
+    def linked_case(self, case: CaseRecord) -> Iterator[CaseRecord | None]:
+        """The case ``case`` was started for (its escalation origin or joint case), locked,
+        whatever this unit of work's scope: a link between cases is the platform's relation,
+        not the actor's (a city key made without its descendants still answers the county).
+        Inside the block the scope also sees that case's tenant and its ancestors (its
+        definitions, calendar and seal keys) and may write that tenant's rows; after it, reads
+        are the actor's again, and the write grant lasts until the transaction ends so that
+        what the block changed is written. None when the link leads nowhere."""
+        link = case.origin_case_id or case.joint_case_id
+        linked = None if link is None else self.cases.by_link(link)
+        before = self.scope
+        if linked is None or not isinstance(before, TenantScope):
+            yield linked
+            return
+        tenant = self.tenants.by_id(linked.tenant_id)
+        lineage = {t.id for t in self.tenants.ancestors(tenant)} | {tenant.id}
+        self._set_scope(
+            replace(
+                before,
+                visible_ids=before.visible_ids | lineage,
+                writable_ids=before.writable_ids | {tenant.id},
+            )
+        )
+        try:
+            yield linked
+        finally:
+            after = self.scope
+            writable = after.writable_ids if isinstance(after, TenantScope) else before.writable_ids
+            self._set_scope(replace(before, writable_ids=writable))
+
+    def _set_scope(self, scope: Scope) -> None:
+        self.scope = scope
+        self.session.info["scope"] = scope
 
     def tree_changed(self) -> None:
         """Tenants were added or moved: cached lineages are dropped when this commits."""
@@ -196,6 +234,28 @@ class Database:
         scope = PlatformScope(reason)
         session.info["scope"] = scope
         return UnitOfWork(session, scope, None, self.tree_changed, self._serials, self.cache_key)
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Database]:
+        """This database as seen from inside one transaction, for a batch of commands that
+        must apply all together or not at all although each commits its own unit of work
+        (the demo's sample cases). Every unit of work of the view runs in a SAVEPOINT of the
+        one transaction, so its ``commit()`` keeps its work for the batch, and its rollback
+        undoes only itself; the batch commits when the block ends and rolls everything back
+        if it raises. The view shares this database's engine: do not dispose it."""
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(**{WRITE_INTENT: True})
+            with connection.begin():  # SQLite: BEGIN IMMEDIATE, the writer lock for the batch
+                yield self._joined(connection)
+
+    def _joined(self, connection: Connection) -> Database:
+        view = copy.copy(self)
+        joined = sessionmaker(
+            connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        view._sessions = view._write_sessions = joined
+        view._scopes = {}
+        return view
 
     def unscoped_session(self) -> Session:
         """A session with no scope: any tenant-scoped query in it raises (for tests)."""

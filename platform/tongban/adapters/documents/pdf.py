@@ -36,19 +36,22 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from tongban.core.applicants import ApplicantKind
+from tongban.core.beijing import BEIJING, beijing_text, chinese_date
 from tongban.core.errors import TongbanError
 from tongban.core.seals import SealedDocument, parse_utc
 
 DEFAULT_CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT_PACKAGE = "fonts-wqy-microhei"
 ATTACHMENT_NAME = "result.sealed.json"
-RENDERER = "tongban-result-pdf/1"
+RENDERER_NAME = "tongban-result-pdf"
+RENDERER = f"{RENDERER_NAME}/2"  # 2: dates in Beijing time, the applicant's id named by its kind
 
 _ATTACHMENT = re.compile(
     rb"<<\s*/Length (\d+)\s*/Params <<\s*/Size \d+\s*>>\s*"
     rb"/Subtype /application#2Fjson\s*/Type /EmbeddedFile\s*>>\s*stream\r?\n"
 )
-_CREATOR = re.compile(rb"/Creator \((" + re.escape(RENDERER.encode()) + rb"[^()\\]*)\)")
+_CREATOR = re.compile(rb"/Creator \((" + re.escape(f"{RENDERER_NAME}/".encode()) + rb"[^()\\]*)\)")
 
 
 class FontMissing(TongbanError):
@@ -173,7 +176,7 @@ def _seal_block(seal: Mapping[str, Any] | None, st: dict[str, ParagraphStyle]) -
             [_para("电子印章 Electronic seal (GB/T 32918 SM2 + GB/T 32905 SM3)", st["body"])],
             [_para(f"印章密钥 Key id: {_text(seal.get('key_id'))}", st["small"])],
             [_para(f"单位 Department USCC: {_text(seal.get('department_uscc'))}", st["small"])],
-            [_para(f"签章时间 Signed at: {_text(seal.get('signed_at'))}", st["small"])],
+            [_para(f"签章时间 Signed at: {_signed_at(seal.get('signed_at'))}", st["small"])],
             [_para(f"算法 Algorithm: {_text(seal.get('alg'))}", st["small"])],
             [_para(f"SM3 摘要 Digest: {_text(seal.get('digest'))}", st["small"])],
             [_para(f"签名 Signature: {signature[:48]}…", st["small"])],
@@ -209,7 +212,36 @@ def _moment(document: Mapping[str, Any], seal: Mapping[str, Any] | None) -> dt.d
         day = dt.date.fromisoformat(_text(document.get("decided_on")))
     except ValueError:
         day = dt.date(2000, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=BEIJING)
+
+
+def _signed_at(value: Any) -> str:
+    """The signing instant on the Beijing clock, then as sealed (UTC)."""
+    text = _text(value)
+    try:
+        return f"{beijing_text(parse_utc(text))} 北京时间 ({text})"
+    except ValueError:
+        return text
+
+
+def _decided_on(value: Any) -> str:
+    """``2026年9月1日``: the decision's (Beijing) date as the document states it."""
+    try:
+        return chinese_date(dt.date.fromisoformat(_text(value)))
+    except ValueError:
+        return _text(value)
+
+
+def _applicant_line(applicant: Mapping[str, Any]) -> str:
+    """``名称（统一社会信用代码：…）``: the number named by the applicant's declared kind."""
+    line = _text(applicant.get("name"))
+    if not applicant.get("id"):
+        return line
+    try:
+        label = ApplicantKind(_text(applicant.get("kind"))).id_label + "："
+    except ValueError:
+        label = ""
+    return f"{line}（{label}{_text(applicant['id'])}）"
 
 
 def render_result_pdf(
@@ -265,12 +297,9 @@ def render_result_pdf(
         story.append(_para(_text(document["document_number"]), st["number"]))
     else:
         story.append(Spacer(1, 6 * mm))
-    applicant_line = _text(applicant.get("name"))
-    if applicant.get("id"):
-        applicant_line += f"（{_text(applicant['id'])}）"
     story += [
         _para(f"办件编号：{_text(document.get('case_number'))}", st["body"]),
-        _para(f"申请人：{applicant_line}", st["body"]),
+        _para(f"申请人：{_applicant_line(applicant)}", st["body"]),
         _para(f"申请事项：{_text(matter.get('name'))}（{_text(matter.get('code'))}）", st["body"]),
         _para("决定：", st["head"]),
         _para(_text(document.get("decision")), st["body"]),
@@ -278,7 +307,7 @@ def render_result_pdf(
         _para(_text(document.get("reasons")), st["body"]),
         Spacer(1, 12 * mm),
         _para(_text(department.get("name")), st["right"]),
-        _para(_text(document.get("decided_on")), st["right"]),
+        _para(_decided_on(document.get("decided_on")), st["right"]),
         Spacer(1, 8 * mm),
         _seal_block(seal, st),
     ]

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tongban.adapters.files.calendar_file import CALENDAR_FILE, CALENDARS_DIR, read_arrangement
 from tongban.adapters.files.schemas import load_schema_dir
 from tongban.adapters.files.yaml_io import FILE_UNREADABLE, dump_canonical, load_yaml
+from tongban.core.calendar_doc import ArrangementDoc
 from tongban.core.documents import (
     MatterDoc,
     MetaSchemas,
@@ -49,6 +51,7 @@ class TenantNode:
     tenant: TenantDoc
     parent_code: str | None
     matters: tuple[MatterDoc, ...] = ()
+    calendars: tuple[ArrangementDoc, ...] = ()  # official arrangements, one per year
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class LoadedTenant:
     ref: TenantRef
     path: str  # the tenant.yaml, relative to the root
     matters: tuple[LoadedMatter, ...] = ()
+    calendars: tuple[ArrangementDoc, ...] = ()
 
     @property
     def parent_code(self) -> str | None:
@@ -85,7 +89,12 @@ class TreeSnapshot:
     def nodes(self) -> list[TenantNode]:
         """The parsed tenants and matters, as ``write_tree`` (and a database load) take them."""
         return [
-            TenantNode(t.doc, t.parent_code, tuple(m.doc for m in t.matters if m.doc is not None))
+            TenantNode(
+                t.doc,
+                t.parent_code,
+                tuple(m.doc for m in t.matters if m.doc is not None),
+                t.calendars,
+            )
             for t in self.tenants
         ]
 
@@ -150,12 +159,15 @@ class _Reader:
         ref = TenantRef(tenant.code, tenant.name, tenant.level, path) if tenant else None
         departments = tenant.department_usccs() if tenant else {}
         matters = self.matters(folder / MATTERS_DIR, ref, departments)
+        calendars = self.calendars(folder / CALENDARS_DIR)
         if tenant is not None and ref is not None:
-            self.tenants.append(LoadedTenant(tenant, ref, source, matters))
+            self.tenants.append(LoadedTenant(tenant, ref, source, matters, calendars))
         else:
             self.orphans += matters
         for child in _entries(folder):
-            if child.name == TENANT_FILE or (child.name == MATTERS_DIR and child.is_dir()):
+            if child.name == TENANT_FILE or (
+                child.name in (MATTERS_DIR, CALENDARS_DIR) and child.is_dir()
+            ):
                 continue
             if child.is_dir() and (child / TENANT_FILE).is_file():
                 self.tenant_folder(child, path)
@@ -164,7 +176,7 @@ class _Reader:
                     FILE_UNEXPECTED,
                     child,
                     f"folder {child.name}/ has no {TENANT_FILE}; a tenant folder holds only "
-                    f"{TENANT_FILE}, {MATTERS_DIR}/ and sub-tenant folders",
+                    f"{TENANT_FILE}, {MATTERS_DIR}/, {CALENDARS_DIR}/ and sub-tenant folders",
                 )
             else:
                 hint = " (did you mean tenant.yaml?)" if child.name.startswith("tenant.") else ""
@@ -172,8 +184,28 @@ class _Reader:
                     FILE_UNEXPECTED,
                     child,
                     f"unexpected file {child.name}{hint}; a tenant folder holds only "
-                    f"{TENANT_FILE}, {MATTERS_DIR}/ and sub-tenant folders",
+                    f"{TENANT_FILE}, {MATTERS_DIR}/, {CALENDARS_DIR}/ and sub-tenant folders",
                 )
+
+    def calendars(self, folder: Path) -> tuple[ArrangementDoc, ...]:
+        """``calendars/<year>.yaml``: the official arrangements this tenant supplies."""
+        if not folder.is_dir():
+            return ()
+        docs = []
+        for file in _entries(folder):
+            if not (file.is_file() and CALENDAR_FILE.fullmatch(file.name)):
+                self.problem(
+                    FILE_UNEXPECTED,
+                    file,
+                    f"unexpected {file.name} in {CALENDARS_DIR}/: it holds only <year>.yaml "
+                    "files, one official arrangement (放假安排) per year",
+                )
+                continue
+            doc, problems = read_arrangement(file, name=self.rel(file))
+            self.violations += problems
+            if doc is not None:
+                docs.append(doc)
+        return tuple(docs)
 
     def matters(
         self, folder: Path, tenant: TenantRef | None, departments: dict[str, str]
@@ -265,6 +297,10 @@ def render_tree(nodes: Iterable[TenantNode]) -> dict[str, str]:
             if name in files:
                 raise ValueError(f"{name} appears twice")
             files[name] = dump_canonical(matter_to_doc(matter))
+        for arrangement in node.calendars:
+            files[str(folder / CALENDARS_DIR / f"{arrangement.year}.yaml")] = dump_canonical(
+                arrangement.to_doc()
+            )
     return files
 
 
@@ -281,18 +317,19 @@ def _folder(node: TenantNode, by_code: dict[str, TenantNode]) -> PurePosixPath:
 
 def owned_files(root: str | os.PathLike[str]) -> set[str]:
     """The files under ``root`` that ``write_tree`` owns: every tenant.yaml, and the matter
-    files in the matters/ folder beside one."""
+    and calendar files in the matters/ and calendars/ folders beside one."""
     base = Path(root)
     owned: set[str] = set()
     for tenant_file in base.rglob(TENANT_FILE):
         owned.add(tenant_file.relative_to(base).as_posix())
-        matters = tenant_file.parent / MATTERS_DIR
-        if matters.is_dir():
-            owned.update(
-                m.relative_to(base).as_posix()
-                for m in matters.iterdir()
-                if m.is_file() and _MATTER_FILE.fullmatch(m.name)
-            )
+        for folder, name in ((MATTERS_DIR, _MATTER_FILE), (CALENDARS_DIR, CALENDAR_FILE)):
+            files = tenant_file.parent / folder
+            if files.is_dir():
+                owned.update(
+                    f.relative_to(base).as_posix()
+                    for f in files.iterdir()
+                    if f.is_file() and name.fullmatch(f.name)
+                )
     return owned
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from tongban.core.errors import Violation
 
@@ -77,6 +77,31 @@ def loads_yaml(text: str, *, name: str = "<string>") -> tuple[Any, list[Violatio
         return None, [Violation(FILE_SYNTAX, "", f"{name}: {exc}", name)]
 
 
+def pointer_lines(text: str) -> dict[str, int]:
+    """The 1-based line of every JSON pointer in a YAML document (a mapping entry's key line,
+    a list item's first line); empty when the text does not parse."""
+    try:
+        root = yaml.compose(text.removeprefix("\ufeff"), Loader=StrictLoader)  # noqa: S506
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node: Node, pointer: str) -> None:
+        lines.setdefault(pointer, node.start_mark.line + 1)
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                escaped = str(key.value).replace("~", "~0").replace("/", "~1")
+                lines[f"{pointer}/{escaped}"] = key.start_mark.line + 1
+                walk(value, f"{pointer}/{escaped}")
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, f"{pointer}/{index}")
+
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
 def _marked_message(name: str, exc: yaml.MarkedYAMLError) -> str:
     mark = exc.problem_mark or exc.context_mark
     where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
@@ -94,15 +119,22 @@ def load_yaml(
     ``name`` (default: the path as given) names the file in messages and ``source``.
     """
     label = name if name is not None else str(path)
+    text, problems = read_text(path, label)
+    if text is None:
+        return None, problems
+    return loads_yaml(text, name=label)
+
+
+def read_text(path: str | os.PathLike[str], label: str) -> tuple[str | None, list[Violation]]:
+    """A UTF-8 file's text, or ``(None, [FILE_UNREADABLE])`` naming ``label``."""
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        return Path(path).read_bytes().decode("utf-8"), []
     except OSError as exc:
         return None, [Violation(FILE_UNREADABLE, "", f"{label}: {exc.strerror or exc}", label)]
     except UnicodeDecodeError as exc:
         return None, [
             Violation(FILE_UNREADABLE, "", f"{label}: not UTF-8 (byte {exc.start})", label)
         ]
-    return loads_yaml(text, name=label)
 
 
 class CanonicalDumper(yaml.SafeDumper):

@@ -22,6 +22,7 @@ from tongban import bootstrap
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.adapters.graphql.context import GraphQLContext
 from tongban.adapters.graphql.paging import decode_cursor, encode_cursor
+from tongban.core.applicants import ApplicantKind as ApplicantKindValue
 from tongban.core.errors import InvalidDefinition, NotFound, Violation
 from tongban.core.roles import Role as RoleValue
 from tongban.services.cases import (
@@ -130,6 +131,15 @@ StepOpinion = graphene.Enum.from_enum(
     steps.Opinion, name="StepOpinion", description="通过 / 不通过 / 其他"
 )
 StepRole = graphene.Enum.from_enum(RoleValue, name="StepRole", description="角色")
+ApplicantKind = graphene.Enum.from_enum(
+    ApplicantKindValue,
+    name="ApplicantKind",
+    description=lambda v: (
+        f"{ApplicantKindValue(v.value).label}: {ApplicantKindValue(v.value).id_label}"
+        if v is not None
+        else "申请人类型 (applicant kind): the certificate number is checked accordingly"
+    ),
+)
 SpecialProcedureKind = graphene.Enum(
     "SpecialProcedureKind",
     [(kind.upper(), kind) for kind in pauses.SPECIAL_PROCEDURES],
@@ -138,6 +148,19 @@ SpecialProcedureKind = graphene.Enum(
 
 
 # ---------------------------------------------------------------------------- types
+
+
+class Deadline(graphene.ObjectType):
+    """A due date in working days. ``provisional`` (暂定): some day it counts was decided by
+    the statutory holiday rules alone; it is recomputed when the year's official arrangement
+    (放假安排) is loaded, and supervision raises no red card from it alone."""
+
+    date = graphene.Date(required=True)
+    provisional = graphene.Boolean(required=True)
+
+
+def _deadline(day: Any, provisional: Any) -> dict[str, Any] | None:
+    return None if day is None else {"date": day, "provisional": bool(provisional)}
 
 
 class Task(graphene.ObjectType):
@@ -151,8 +174,12 @@ class Task(graphene.ObjectType):
     role = graphene.String()
     status = graphene.String(required=True)
     due_on = graphene.Date(description="环节时限 (working-day deadline of the step)")
+    due = graphene.Field(Deadline, description="环节时限, with whether it is 暂定")
     outcome = graphene.String()
     opinion = graphene.String()
+
+    def resolve_due(self, _info: graphene.ResolveInfo) -> dict[str, Any] | None:
+        return _deadline(self.due_on, self.due_provisional)  # type: ignore[attr-defined]
 
 
 class CaseEvent(graphene.ObjectType):
@@ -230,9 +257,13 @@ class Case(graphene.ObjectType):
     implementation_code = graphene.String(required=True)
     status = graphene.String(required=True)
     applicant_name = graphene.String(required=True)
+    applicant_kind = graphene.Field(ApplicantKind, required=True)
+    applicant_id = graphene.String(
+        required=True, description="证件号码: 公民身份号码 or 统一社会信用代码, by applicantKind"
+    )
     received_at = graphene.DateTime(required=True)
     accepted_at = graphene.DateTime()
-    deadline = graphene.Date(description="承诺办结时间 (promised deadline)")
+    deadline = graphene.Field(Deadline, description="承诺办结时间 (promised deadline)")
     decision = graphene.String()
     decision_reason = graphene.String()
     concluded_at = graphene.DateTime()
@@ -253,6 +284,9 @@ class Case(graphene.ObjectType):
         required=True,
         description="problems of the case's audit chain ([]: intact)",
     )
+
+    def resolve_deadline(self, _info: graphene.ResolveInfo) -> dict[str, Any] | None:
+        return _deadline(self.deadline, self.deadline_provisional)  # type: ignore[attr-defined]
 
     def resolve_tasks(self, _info: graphene.ResolveInfo) -> Sequence[Any]:
         return self.open_tasks  # type: ignore[attr-defined]
@@ -292,10 +326,13 @@ class CaseSummary(graphene.ObjectType):
     applicant_name = graphene.String(required=True)
     status = graphene.String(required=True)
     received_at = graphene.DateTime(required=True)
-    deadline = graphene.Date()
+    deadline = graphene.Field(Deadline, description="承诺办结时间 (promised deadline)")
     decision = graphene.String()
     concluded_at = graphene.DateTime()
     detail = graphene.Field(lambda: Case, required=True)
+
+    def resolve_deadline(self, _info: graphene.ResolveInfo) -> dict[str, Any] | None:
+        return _deadline(self.deadline, self.deadline_provisional)  # type: ignore[attr-defined]
 
     def resolve_detail(self, info: graphene.ResolveInfo) -> CaseView:
         return _read(info, lambda uow: queries.get_case(uow, self.number))
@@ -345,7 +382,12 @@ AlertPage = _page_type("AlertPage", Alert)
 class ApplicationInput(graphene.InputObjectType):
     matter_code = graphene.String(required=True, description="事项编码")
     applicant_name = graphene.String(required=True)
-    applicant_id = graphene.String(required=True, description="证件号码")
+    applicant_kind = ApplicantKind(required=True, description="申请人类型")
+    applicant_id = graphene.String(
+        required=True,
+        description="证件号码: NATURAL_PERSON 公民身份号码, LEGAL_PERSON 统一社会信用代码; "
+        "checked with its check character (APPLICANT_ID_INVALID at /applicant_id)",
+    )
     form_data = GenericScalar(required=True, description="the form, a JSON object")
     materials = graphene.List(graphene.NonNull(graphene.String), required=True)
     idempotency_key = graphene.String(description="one case per tenant and key")
@@ -596,6 +638,7 @@ class Mutation:
             matter_code=input["matter_code"],
             applicant_name=input["applicant_name"],
             applicant_id=input["applicant_id"],
+            applicant_kind=_enum_value(input["applicant_kind"]),
             form_data=_object(input["form_data"], "/input/formData"),
             materials=list(input["materials"]),
             idempotency_key=input.get("idempotency_key") or None,

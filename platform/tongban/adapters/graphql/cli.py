@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tongban.core.beijing import beijing_text
 from tongban.core.errors import InvalidDefinition, TongbanError
 
 SCHEMA_FILE = Path("docs") / "schema.graphql"
@@ -63,10 +64,10 @@ def apikey_create(
     tenant_code: str, role: str, name: str, department: str | None, include_descendants: bool
 ) -> None:
     """Create a key and print it once: it is stored only as a hash."""
-    from tongban.bootstrap import bootstrap
+    from tongban.bootstrap import bootstrap_existing
     from tongban.services.apikeys import create_key
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     try:
         with platform.db.platform("tongban apikey create", write=True) as uow:
             prefix, token = create_key(
@@ -84,10 +85,10 @@ def apikey_create(
 @click.option("--tenant", "tenant_code", help="Only this tenant's keys.")
 def apikey_list(tenant_code: str | None) -> None:
     """Every key (never its secret): prefix, tenant, role, state, last use."""
-    from tongban.bootstrap import bootstrap
+    from tongban.bootstrap import bootstrap_existing
     from tongban.services.apikeys import list_keys
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     try:
         with platform.db.platform("tongban apikey list") as uow:
             keys = list_keys(uow, tenant_code)
@@ -95,8 +96,14 @@ def apikey_list(tenant_code: str | None) -> None:
         _fail(exc)
         return
     for key in keys:
-        state = "active" if key.active else f"revoked {key.revoked_at:%Y-%m-%d %H:%M}"
-        used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
+        # times in Beijing time, as every page shows them
+        revoked = beijing_text(key.revoked_at, seconds=False) if key.revoked_at else "?"
+        state = "active" if key.active else f"revoked {revoked} +08:00"
+        used = (
+            beijing_text(key.last_used_at, seconds=False) + " +08:00"
+            if key.last_used_at
+            else "never"
+        )
         scope = "+descendants" if key.include_descendants else "own tenant"
         click.echo(
             f"{key.prefix} {key.tenant_code} {key.role} {key.department or '-'} {scope} "
@@ -109,10 +116,10 @@ def apikey_list(tenant_code: str | None) -> None:
 @click.argument("prefix")
 def apikey_revoke(prefix: str) -> None:
     """Revoke a key by its prefix (the 8 characters after ``tb_``)."""
-    from tongban.bootstrap import bootstrap
+    from tongban.bootstrap import bootstrap_existing
     from tongban.services.apikeys import revoke_key
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     try:
         with platform.db.platform("tongban apikey revoke", write=True) as uow:
             key = revoke_key(uow, prefix)

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import graphene
 
-from tongban.adapters.graphql import cases, catalog, definitions, webhooks
+from tongban.adapters.graphql import calendars, cases, catalog, definitions, webhooks
 
 
-class Query(catalog.Query, cases.Query, definitions.Query, webhooks.Query, graphene.ObjectType):
+class Query(
+    catalog.Query,
+    cases.Query,
+    definitions.Query,
+    webhooks.Query,
+    calendars.Query,
+    graphene.ObjectType,
+):
     """通办 GraphQL API."""
 
 
 class Mutation(
-    catalog.Mutation, cases.Mutation, definitions.Mutation, webhooks.Mutation, graphene.ObjectType
+    catalog.Mutation,
+    cases.Mutation,
+    definitions.Mutation,
+    webhooks.Mutation,
+    calendars.Mutation,
+    graphene.ObjectType,
 ):
     """Commands. Each is one transaction that applies fully or not at all."""
 

@@ -19,10 +19,14 @@ import click
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(concurrency: int, beat: bool, loglevel: str) -> None:
     """Run a Celery worker on TONGBAN_BROKER_URL, with beat (sweep every TONGBAN_SWEEP_SECONDS)."""
-    from tongban.adapters.tasks.celery_app import app, is_sqla_broker
+    from tongban.bootstrap import require_database
     from tongban.config import load_settings
 
     settings = load_settings()
+    # its tasks never make the database; checked before the Celery app makes var/ for its broker
+    require_database(settings)
+    from tongban.adapters.tasks.celery_app import app, is_sqla_broker
+
     argv = ["worker", "--concurrency", str(concurrency), "--loglevel", loglevel]
     if beat:
         argv += ["-B", "-s", str(settings.var_dir / "celerybeat-schedule")]
@@ -37,11 +41,11 @@ def worker(concurrency: int, beat: bool, loglevel: str) -> None:
 @click.option("--tenant", "tenant_code", help="Sweep this tenant's subtree only.")
 def sweep(tenant_code: str | None) -> None:
     """Run the supervision sweep once, now, in this process; print what it did."""
-    from tongban.bootstrap import bootstrap, case_env
+    from tongban.bootstrap import bootstrap_existing, case_env
     from tongban.core.errors import TongbanError
     from tongban.services.cases import supervision
 
-    platform = bootstrap()
+    platform = bootstrap_existing()
     try:
         summary = supervision.sweep(platform.db, case_env(platform), tenant_code)
     except TongbanError as exc:

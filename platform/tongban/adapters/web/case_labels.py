@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from tongban.adapters.web.presenters import NODE_KIND_LABELS
+from tongban.core.applicants import ID_LABELS, KIND_LABELS
+from tongban.core.beijing import beijing_text
 from tongban.core.matters import StepKind
 from tongban.core.roles import Role
-
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 
 CASE_STATUS_LABELS = {
     "received": "待受理",
@@ -35,6 +35,9 @@ CASE_STATUS_STYLES = {
 }
 
 DECISION_LABELS = {"approved": "准予许可", "denied": "不予许可"}
+
+APPLICANT_KIND_LABELS = {kind.value: label for kind, label in KIND_LABELS.items()}
+APPLICANT_ID_LABELS = {kind.value: label for kind, label in ID_LABELS.items()}
 
 OUTCOME_LABELS = {"pass": "通过", "deny": "不通过", "other": "其他"}
 
@@ -77,6 +80,7 @@ EVENT_LABELS = {
     "RatingAnswered": "差评回访整改",
     "ComplaintFiled": "投诉",
     "ComplaintAnswered": "投诉答复",
+    "DeadlinesRecomputed": "按正式放假安排重算期限",
 }
 
 PAYLOAD_LABELS = {
@@ -108,16 +112,20 @@ PAYLOAD_LABELS = {
     "text": "内容",
     "complaint": "投诉",
     "paused_working_days": "暂停工作日",
+    "why": "原因",
+    "changes": "变更",
 }
 
 ALERT_KIND_LABELS = {
     "STEP_OVERDUE": "环节超时",
     "CASE_NEAR_LIMIT": "临近承诺时限",
     "CASE_OVERDUE": "超过承诺时限",
+    "CASE_OVERDUE_PROVISIONAL": "已过暂定承诺时限",
     "SUPPLEMENT_EXCEEDED": "补正超过次数",
     "LATE_FORWARDING": "初审逾期未上报",
     "VERIFICATION_OVERDUE": "告知承诺核查逾期",
     "FOLLOWUP_OVERDUE": "差评整改逾期",
+    "LINK_ANSWER_RECOVERED": "关联办件结果补交",
 }
 
 ALERT_LEVEL_LABELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
@@ -146,9 +154,7 @@ def beijing(value: dt.datetime | str | None) -> str:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
             return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return beijing_text(value)
 
 
 def event_label(kind: str) -> str:
@@ -161,6 +167,8 @@ def event_label(kind: str) -> str:
 
 
 def _value(key: str, value: Any) -> str:
+    if key == "changes" and isinstance(value, list | tuple):
+        return "、".join(_date_change(change) for change in value if isinstance(change, Mapping))
     if isinstance(value, list | tuple):
         return "、".join(_value(key, v) for v in value)
     if isinstance(value, Mapping):
@@ -170,6 +178,11 @@ def _value(key: str, value: Any) -> str:
     if key == "decision":
         return DECISION_LABELS.get(str(value), str(value))
     return str(value)
+
+
+def _date_change(change: Mapping[str, Any]) -> str:
+    mark = "（暂定）" if change.get("provisional") else ""
+    return f"{change.get('label', '')} {change.get('old') or '—'}→{change.get('new') or '—'}{mark}"
 
 
 def payload_summary(payload: Mapping[str, Any], limit: int = PAYLOAD_SUMMARY_LIMIT) -> str:

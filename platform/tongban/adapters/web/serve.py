@@ -21,7 +21,7 @@ from tongban.adapters.web.demo import (
     highlights,
 )
 from tongban.adapters.web.identity import PLATFORM_ADMIN
-from tongban.bootstrap import Platform, bootstrap
+from tongban.bootstrap import Platform, bootstrap, bootstrap_existing
 
 
 def _banner(url: str, password: str | None, picks: list[tuple[str, str, str]]) -> str:
@@ -52,7 +52,8 @@ def _seed_cases(platform: Platform) -> None:
 
 
 def serve(host: str, port: int, demo_dir: Path | None) -> None:
-    platform = bootstrap()  # applies migrations
+    # applies migrations; only a demo makes the database, serving alone needs one made already
+    platform = bootstrap() if demo_dir is not None else bootstrap_existing()
     password: str | None = None
     if demo_dir is not None:
         from tongban.services.config_io import load_tree

@@ -14,10 +14,12 @@ LEVELS = {
     "STEP_OVERDUE": "warning",  # 环节超时
     "CASE_NEAR_LIMIT": "yellow",  # 临近时限 黄牌
     "CASE_OVERDUE": "red",  # 超过承诺时限 红牌
+    "CASE_OVERDUE_PROVISIONAL": "yellow",  # 已过暂定时限: never red from a provisional date
     "SUPPLEMENT_EXCEEDED": "warning",  # 补正超过次数
     "LATE_FORWARDING": "yellow",  # 初审逾期未上报
     "VERIFICATION_OVERDUE": "warning",  # 告知承诺核查逾期
     "FOLLOWUP_OVERDUE": "warning",  # 差评整改逾期
+    "LINK_ANSWER_RECOVERED": "warning",  # 关联办件结果未交回，监察补交
 }
 
 

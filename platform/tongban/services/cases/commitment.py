@@ -10,17 +10,14 @@ from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.errors import Forbidden, InvalidState
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
-from tongban.services.cases import runtime
+from tongban.services.cases import deadlines, runtime
 from tongban.services.cases.runtime import CaseContext, CaseEnv
 from tongban.services.cases.views import CaseView
-
-VERIFICATION_DAYS = 20
-"""Working days after the decision within which the commitment is verified (核查)."""
 
 
 def schedule_verification(ctx: CaseContext) -> None:
     """Called when a notify-and-commit case is approved."""
-    ctx.case.verification_due = ctx.calendar.add(ctx.today, VERIFICATION_DAYS)
+    deadlines.stamp_verification(ctx, ctx.today)
     ctx.record("VerificationScheduled", {"due": ctx.case.verification_due.isoformat()})
 
 
@@ -33,6 +30,7 @@ def verify_commitment(
     if actor.tenant_code != ctx.tenant.code or not (actor.roles & {Role.REVIEWER, Role.APPROVER}):
         raise Forbidden(f"{actor.username} 不能核查本单位的告知承诺")
     ctx.case.verification_due = None
+    ctx.case.verification_due_provisional = False
     if truthful:
         ctx.record("CommitmentVerified", {"note": note})
     else:

@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from tongban.adapters.db.case_store import CaseRecord, new_case
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.core.cases.clock import CaseClock, deemed_acceptance_due
+from tongban.core.applicants import applicant_problems, normalize_id
+from tongban.core.cases.clock import deemed_acceptance_due
 from tongban.core.cases.engine import Outcome, start
 from tongban.core.errors import InvalidDefinition, InvalidState, Violation
 from tongban.core.forms import validate_form_data
 from tongban.core.matters import MatterSpec
 from tongban.services.actors import Actor
-from tongban.services.cases import runtime
+from tongban.services.cases import deadlines, runtime
 from tongban.services.cases.definitions import published_implementation
 from tongban.services.cases.links import answer_linked
 from tongban.services.cases.numbering import next_case_number
@@ -29,7 +30,8 @@ from tongban.services.cases.views import CaseView, case_view
 class Application:
     matter_code: str
     applicant_name: str
-    applicant_id: str  # 证件号码
+    applicant_id: str  # 证件号码: 公民身份号码 or 统一社会信用代码, by applicant_kind
+    applicant_kind: str  # core.applicants.ApplicantKind: natural_person | legal_person
     form_data: Mapping[str, Any]
     materials: Sequence[str]  # codes of the materials handed in
     idempotency_key: str | None = None
@@ -62,7 +64,8 @@ def submit_application(
         department=pinned.doc.department or "",
         status="received",
         applicant_name=application.applicant_name,
-        applicant_id=application.applicant_id,
+        applicant_id=normalize_id(application.applicant_id),
+        applicant_kind=str(application.applicant_kind),
         form_data=dict(application.form_data),
         materials=sorted(set(application.materials)),
         flow_state={},
@@ -109,7 +112,8 @@ def _by_key(uow: UnitOfWork, tenant_id: int, key: str) -> CaseRecord | None:
 
 
 def check_application(env: CaseEnv, spec: MatterSpec, application: Application) -> list[Violation]:
-    """Every problem at once: form errors by JSON pointer, missing and unknown materials."""
+    """Every problem at once: form errors by JSON pointer, missing and unknown materials,
+    the applicant's declared type and certificate number (with its check character)."""
     problems = [
         v.under("/form_data")
         for v in validate_form_data(spec.form, dict(application.form_data), env.schemas.forms)
@@ -132,6 +136,7 @@ def check_application(env: CaseEnv, spec: MatterSpec, application: Application) 
             )
     if not application.applicant_name.strip():
         problems.append(Violation("APPLICANT", "/applicant_name", "申请人名称不能为空"))
+    problems += applicant_problems(application.applicant_kind, application.applicant_id)
     if spec.notify_and_commit and not application.commitment:
         problems.append(
             Violation(
@@ -159,8 +164,7 @@ def _accept(ctx: CaseContext, event: str) -> None:
             f"办件 {ctx.case.number} 状态为 {ctx.case.status}，不能受理 (cannot accept now)"
         )
     ctx.case.accepted_at = ctx.now
-    clock = CaseClock(accepted_on=ctx.today, promised_days=ctx.case.promised_days)
-    ctx.case.deadline = clock.deadline(ctx.calendar, ctx.today)
+    deadlines.stamp_deadline(ctx)
     ctx.case.status = "processing"
     task = ctx.open_step("accept")
     runtime.complete_node(ctx, task, Outcome.PASS, "受理", event)
@@ -203,6 +207,7 @@ def accept_linked(ctx: CaseContext, joint: CaseRecord) -> None:
     """A joint matter's sub-case: accepted with the joint case (one receipt, one deadline)."""
     ctx.case.accepted_at = joint.accepted_at or ctx.now
     ctx.case.deadline = joint.deadline
+    ctx.case.deadline_provisional = joint.deadline_provisional
     ctx.case.status = "processing"
     for task in ctx.open_tasks():
         if task.kind == "task" and task.step == "accept":

@@ -78,6 +78,7 @@ def _linked_case(
         status="received",
         applicant_name=ctx.case.applicant_name,
         applicant_id=ctx.case.applicant_id,
+        applicant_kind=ctx.case.applicant_kind,
         form_data=data,
         materials=[],
         flow_state={},
@@ -112,36 +113,58 @@ def _opinions(ctx: CaseContext) -> str:
 
 
 def answer_linked(ctx: CaseContext) -> None:
-    """Tell the case this one was started for (escalation origin or joint case) its result."""
-    parent_id = ctx.case.origin_case_id or ctx.case.joint_case_id
-    if parent_id is None:
+    """Hand this case's result to the case it was started for (escalation origin or joint
+    case), in this command's transaction. The link is the platform's relation, so whoever
+    acts — a city key made without its descendants, a person — does not limit it; if the
+    answer cannot be handed back, the command fails and nothing changes."""
+    if ctx.case.origin_case_id is None and ctx.case.joint_case_id is None:
         return
-    parent = ctx.uow.cases.by_id(parent_id)
-    if parent is None or parent.status in runtime.FINAL:
-        return
-    ctx.uow.grant_write(parent.tenant_id)
-    tenant = tenant_cached(ctx.uow, parent.tenant_id)
-    parent_ctx = CaseContext(
-        ctx.uow,
-        ctx.env,
-        parent,
-        tenant,
-        pinned(ctx.uow, ctx.env.schemas, tenant, parent.matter_id, parent.matter_version),
-        ctx.now,
-        ctx.actor,
+    with ctx.uow.linked_case(ctx.case) as waiting:
+        if waiting is None:
+            raise InvalidState(
+                f"办件 {ctx.case.number} 的关联办件已不存在，无法交回办理结果 "
+                f"(the case this one answers is missing)"
+            )
+        if waiting.status in runtime.FINAL:
+            return  # it ended meanwhile (withdrawn, say): nothing waits for the answer
+        waiting_ctx = _waiting_context(ctx, waiting)
+        task = waiting_task(waiting_ctx, ctx.case)
+        if task is None:
+            raise InvalidState(
+                f"办件 {waiting.number} 不在环节 {ctx.case.parent_node} 等待办件 "
+                f"{ctx.case.number} 的结果，无法交回 (the linked case is not waiting for this "
+                f"answer)"
+            )
+        answer(waiting_ctx, task, ctx.case, "LinkedCaseAnswered")
+
+
+def _waiting_context(ctx: CaseContext, waiting: CaseRecord) -> CaseContext:
+    tenant = tenant_cached(ctx.uow, waiting.tenant_id)
+    definitions = pinned(
+        ctx.uow, ctx.env.schemas, tenant, waiting.matter_id, waiting.matter_version
     )
-    approved = ctx.case.decision == "approved"
-    if ctx.case.origin_case_id is not None:  # the higher level decided for this case
-        parent.decision = ctx.case.decision
-        parent.decision_reason = ctx.case.decision_reason
-        parent.decided_at = ctx.case.decided_at or ctx.now
-    task = next((t for t in parent_ctx.open_tasks() if t.node_id == ctx.case.parent_node), None)
-    if task is None:
-        return
-    runtime.complete_node(
-        parent_ctx,
-        task,
-        Outcome.PASS if approved else Outcome.DENY,
-        f"{ctx.case.number}: {ctx.case.decision} {ctx.case.decision_reason or ''}".strip(),
-        "LinkedCaseAnswered",
+    return _context_of(ctx, waiting, tenant, definitions)
+
+
+def waiting_task(ctx: CaseContext, linked: CaseRecord) -> TaskRecord | None:
+    """The open ``escalate``/``subflow`` task of ``ctx``'s case that waits for ``linked``."""
+    return next(
+        (
+            t
+            for t in ctx.open_tasks()
+            if t.node_id == linked.parent_node and t.linked_case_id in (None, linked.id)
+        ),
+        None,
     )
+
+
+def answer(ctx: CaseContext, task: TaskRecord, linked: CaseRecord, kind: str) -> None:
+    """Complete ``task`` of ``ctx``'s case with the result of the ended case ``linked``: an
+    escalation's decision becomes this case's own (the higher level decided for it)."""
+    if linked.origin_case_id is not None:
+        ctx.case.decision = linked.decision
+        ctx.case.decision_reason = linked.decision_reason
+        ctx.case.decided_at = linked.decided_at or ctx.now
+    outcome = Outcome.PASS if linked.decision == "approved" else Outcome.DENY
+    opinion = f"{linked.number}: {linked.decision} {linked.decision_reason or ''}".strip()
+    runtime.complete_node(ctx, task, outcome, opinion, kind)

@@ -49,6 +49,7 @@ class CaseSummary:
     deadline: dt.date | None  # 承诺办结时间
     decision: str | None
     concluded_at: dt.datetime | None
+    deadline_provisional: bool = False  # 暂定
 
 
 def _me(uow: UnitOfWork) -> Tenant:
@@ -103,6 +104,7 @@ def list_cases(
             deadline=c.deadline,
             decision=c.decision,
             concluded_at=c.concluded_at,
+            deadline_provisional=c.deadline_provisional,
         )
         for c, t in rows
     )

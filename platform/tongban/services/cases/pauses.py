@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.core.cases.clock import CaseClock, Pause
+from tongban.core.cases.clock import Pause
 from tongban.core.errors import Forbidden, InvalidDefinition, InvalidState, Violation
 from tongban.core.forms import validate_form_data
 from tongban.services.actors import Actor
-from tongban.services.cases import alerts, runtime
+from tongban.services.cases import alerts, deadlines, runtime
 from tongban.services.cases.runtime import CaseContext, CaseEnv, pause_from_json, pause_to_json
-from tongban.services.cases.time import local_date
 from tongban.services.cases.views import CaseView
 
 SPECIAL_PROCEDURES = {
@@ -187,13 +186,9 @@ def _resume(ctx: CaseContext, event: str, payload: Mapping[str, Any]) -> None:
     pause = pause_from_json(last)
     shift = ctx.calendar.count(pause.started, ctx.today)
     if ctx.case.accepted_at is not None:
-        accepted_on = local_date(ctx.case.accepted_at)
-        counted = tuple(p for p in ctx.pauses if p.started >= accepted_on)
-        clock = CaseClock(accepted_on, ctx.case.promised_days, counted)
-        ctx.case.deadline = clock.deadline(ctx.calendar, ctx.today)
+        deadlines.stamp_deadline(ctx)
         for task in ctx.open_tasks():
-            if task.due_on is not None and shift:
-                task.due_on = ctx.calendar.add(task.due_on, shift)
+            deadlines.shift_step_due(ctx, task, shift)
     ctx.record(event, {**payload, "paused_working_days": shift, "deadline": _iso(ctx)})
 
 

@@ -20,6 +20,7 @@ from tongban.adapters.db.case_models import Case, SealKeyRow
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
 from tongban.adapters.db.models import Department
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.beijing import beijing_date
 from tongban.core.errors import NotFound
 from tongban.core.seals import (
     Outcome,
@@ -76,11 +77,12 @@ class CaseResults:
             outcome=Outcome.APPROVED,
             applicant_name=case.applicant_name,
             applicant_id=case.applicant_id,
+            applicant_kind=case.applicant_kind,
             matter_code=case.matter_code,
             matter_name=case.matter_name,
             decision="准予许可",
             reasons=case.decision_reason or "申请材料齐全，符合法定条件",
-            decided_on=(case.decided_at or ctx.now).date(),
+            decided_on=beijing_date(case.decided_at or ctx.now),  # the date people read
             department_name=department.name,
             department_uscc=department.uscc,
             document_number=f"{case.number}-JD",
@@ -139,7 +141,9 @@ class CaseResults:
             return dataclasses.replace(
                 check,
                 valid=False,
-                problems=(f"决定已于 {row.revoked_at:%Y-%m-%d} 撤销 (the decision was revoked)",),
+                problems=(
+                    f"决定已于 {beijing_date(row.revoked_at)} 撤销 (the decision was revoked)",
+                ),
             )
         return check
 

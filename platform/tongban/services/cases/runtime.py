@@ -11,13 +11,13 @@ from typing import Any, Protocol
 from tongban.adapters.db.case_store import CaseRecord, TaskRecord, new_task
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.core.cases.clock import Pause, step_due
+from tongban.core.cases.clock import Pause
 from tongban.core.cases.engine import FlowState, Outcome, Step, complete
 from tongban.core.cases.workdays import WorkCalendar
 from tongban.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
-from tongban.services.cases import journal
+from tongban.services.cases import deadlines, journal
 from tongban.services.cases.definitions import Pinned, pinned, pinned_cached
 from tongban.services.cases.time import calendar_for, local_date, tenant_cached, utcnow
 from tongban.services.cases.views import CaseView, case_view
@@ -232,7 +232,7 @@ def _open(ctx: CaseContext, node_id: str) -> None:
         days=node.days,
     )
     if ctx.case.accepted_at is not None:
-        task.due_on = step_due(ctx.calendar, ctx.today, node.days, ctx.pauses, ctx.today)
+        deadlines.stamp_step_due(ctx, task)
     ctx.uow.cases.add_task(ctx.case, task)
     if node.kind == "escalate":
         from tongban.services.cases.links import escalate

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections import Counter
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from tongban.adapters.db.case_models import Case
 from tongban.adapters.db.models import Matter
 from tongban.adapters.db.unit_of_work import Database
+from tongban.core.applicants import ApplicantKind
 from tongban.core.form_samples import sample_instance
 from tongban.services.actors import Actor
 from tongban.services.cases import commitment, intake, pauses, steps
@@ -22,7 +24,8 @@ from tongban.services.cases.driver import holder, open_steps, work_case, work_st
 from tongban.services.cases.intake import Application
 from tongban.services.cases.runtime import CaseEnv
 
-APPLICANT = ("黑龙江示例科技有限公司", "91110000600037341L")
+APPLICANT = ("黑龙江示例科技有限公司", "91110000600037341L")  # a company: its USCC
+APPLICANT_KIND = ApplicantKind.LEGAL_PERSON
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def application_for(
         matter_code=offer.matter_code,
         applicant_name=APPLICANT[0],
         applicant_id=APPLICANT[1],
+        applicant_kind=APPLICANT_KIND,
         form_data=sample_instance(spec.form),
         materials=[m.code for m in spec.materials],
         idempotency_key=key,
@@ -127,20 +131,52 @@ def simulate(
     return summary
 
 
+SAMPLE_KEY = "tongban-demo-sample-{:02d}"
+"""The idempotency key of the demo's n-th sample case: together they say it is seeded."""
+SAMPLE_COUNT = 11
+
+
 def seed_sample_cases(db: Database, env: CaseEnv) -> dict[str, str]:
-    """One case in every state, for the demo; does nothing if there are cases already."""
-    with db.platform("simulation: any cases?") as uow:
-        if uow.session.scalar(select(func.count()).select_from(Case)):
+    """One case in every state, for the demo (``make run``): all of them or none.
+
+    The sample cases are made in one transaction (``Database.one_transaction``: each
+    command's unit of work is a savepoint of it), so a failure half-way leaves none, and
+    the next run makes them all. Each carries its own idempotency key, written with it: the
+    demo is seeded when every key is there, and then this does nothing and returns {}.
+    """
+    with db.one_transaction() as batch:
+        if _seeded(batch):
             return {}
+        made = _make_samples(batch, env)
+        if len(made) != SAMPLE_COUNT:  # a sample added without its key: make none
+            raise RuntimeError(f"{len(made)} sample cases made, SAMPLE_COUNT is {SAMPLE_COUNT}")
+        return made
+
+
+def _seeded(db: Database) -> bool:
+    keys = [SAMPLE_KEY.format(n) for n in range(1, SAMPLE_COUNT + 1)]
+    with db.platform("simulation: sample cases seeded?") as uow:
+        found = uow.session.scalar(
+            select(func.count()).select_from(Case).where(Case.idempotency_key.in_(keys))
+        )
+    return found == SAMPLE_COUNT
+
+
+def _make_samples(db: Database, env: CaseEnv) -> dict[str, str]:
+    serials = itertools.count(1)
+
+    def new(offer: Offer) -> str:
+        return submit(db, env, offer, SAMPLE_KEY.format(next(serials)))
+
     by_code = {(o.tenant_code, o.matter_code): o for o in offers(db, env)}
     drug = by_code[("230123", "000172111003")]
     food = by_code[("230123", "HLXK00000201")]
     joint = by_code[("230123", "LH2300000001")]
     trade = by_code[("230621", "000131064004")]
     made: dict[str, str] = {}
-    made["received 待受理"] = submit(db, env, drug)
+    made["received 待受理"] = new(drug)
 
-    number = submit(db, env, drug)
+    number = new(drug)
     clerk = holder(db, "230123", "zwfw", "clerk")
     with db.for_tenant("230123") as uow:
         pauses.request_supplement(
@@ -155,11 +191,11 @@ def seed_sample_cases(db: Database, env: CaseEnv) -> dict[str, str]:
         )
     made["supplementing 补正中"] = number
 
-    number = submit(db, env, drug)
+    number = new(drug)
     _work_until(db, env, number, lambda step: step.step != "accept")
     made["processing 办理中"] = number
 
-    number = submit(db, env, drug)
+    number = new(drug)
     _work_until(db, env, number, lambda step: step.step != "accept")
     reviewer = holder(db, "230123", "scjgj", "reviewer")
     with db.for_tenant("230123") as uow:
@@ -168,34 +204,34 @@ def seed_sample_cases(db: Database, env: CaseEnv) -> dict[str, str]:
         )
     made["special_procedure 特别程序"] = number
 
-    number = submit(db, env, food)
+    number = new(food)
     _work_until(
         db, env, number, lambda step: step.tenant_code != "230123" or step.step == "conclude"
     )
     made["escalated 上报市级"] = number
 
-    number = submit(db, env, joint)
+    number = new(joint)
     _work_until(db, env, number, lambda step: step.case_number != number and step.step == "review")
     made["joint 并联审批中"] = number
 
-    made["concluded 办结（准予）"] = number = submit(db, env, drug)
+    made["concluded 办结（准予）"] = number = new(drug)
     work_case(db, env, number)
-    made["concluded 办结（不予许可）"] = number = submit(db, env, drug)
+    made["concluded 办结（不予许可）"] = number = new(drug)
     work_case(db, env, number, approve=False)
 
-    number = submit(db, env, drug)
+    number = new(drug)
     with db.for_tenant("230123") as uow:
         intake.reject_at_acceptance(
             uow, env, clerk, number, ["不属于本机关职权范围，请向省药品监督管理局申请"]
         )
     made["rejected 不予受理"] = number
 
-    number = submit(db, env, drug)
+    number = new(drug)
     with db.for_tenant("230123") as uow:
         steps.withdraw_case(uow, env, Actor.applicant(APPLICANT[1]), number, "申请人主动撤回")
     made["withdrawn 撤回"] = number
 
-    number = submit(db, env, trade)
+    number = new(trade)
     work_case(db, env, number)
     checker = holder(db, "230621", _department_of(db, "230621", "reviewer"), "reviewer")
     with db.for_tenant("230621") as uow:

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tongban.adapters.db.case_models import Case, CaseTask, Rating, SupervisionAlert
+from tongban.adapters.db.case_store import CaseRecord, TaskRecord
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
 from tongban.core.errors import Forbidden, NotFound, TongbanError
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 from tongban.services.actors import Actor
-from tongban.services.cases import alerts, runtime
+from tongban.services.cases import alerts, links, runtime
 from tongban.services.cases.intake import deem_accepted_if_due
 from tongban.services.cases.runtime import CaseContext, CaseEnv
 
 ACTIVE = ("received", "processing", "supplementing", "special_procedure")
+LINK_KINDS = ("escalate", "subflow")  # tasks that wait for a linked case's result
 INITIAL_REVIEW_DAYS = 20  # 行政许可法第43条: the lower level finishes review within 20 days
 SUPERVISOR = Actor("system:supervision", "", frozenset({Role.SUPERVISOR}))
 
@@ -73,7 +75,7 @@ def _sweep_case(db: Database, env: CaseEnv, number: str, code: str, summary: Swe
         ctx = runtime.load(uow, env, number, SUPERVISOR)
         summary.checked += 1
         deemed = ctx.case.status in ACTIVE and deem_accepted_if_due(ctx)
-        raised = check_case(ctx)
+        raised = answer_lost_links(ctx) + check_case(ctx)
         uow.commit()
     if deemed:
         summary.deemed_accepted.append(number)
@@ -97,7 +99,18 @@ def check_case(ctx: CaseContext) -> list[str]:
             ):
                 raised.append("STEP_OVERDUE")
     if case.deadline is not None and case.status == "processing":
-        if today > case.deadline:
+        if today > case.deadline and case.deadline_provisional:
+            if alerts.raise_once(
+                ctx.uow,
+                case,
+                "CASE_OVERDUE_PROVISIONAL",
+                case.deadline.isoformat(),
+                f"办件 {case.number} 已过暂定承诺办结时间 {case.deadline}；该日期按法定节假日"
+                "规则推算，待载入正式放假安排后确认，不出红牌",
+                ctx.now,
+            ):
+                raised.append("CASE_OVERDUE_PROVISIONAL")
+        elif today > case.deadline:
             if alerts.raise_once(
                 ctx.uow,
                 case,
@@ -169,6 +182,53 @@ def _forwarding_late(ctx: CaseContext) -> bool:
         return False
     accepted = runtime.local_date(ctx.case.accepted_at)
     return ctx.calendar.count(accepted, ctx.today) > INITIAL_REVIEW_DAYS
+
+
+DECISION_LABELS = {"approved": "准予许可", "denied": "不予许可", "rejected": "不予受理"}
+
+
+def answer_lost_links(ctx: CaseContext) -> list[str]:
+    """Self-healing: a task waiting on a linked case (``escalate``, ``subflow``) whose case
+    has ended with a result that never came back gets that result now, and one
+    ``LINK_ANSWER_RECOVERED`` alert says so. The task is then no longer open, so the next
+    sweep finds nothing; the alert's unique key is the wall."""
+    raised = []
+    for task in ctx.open_tasks():
+        linked = _ended_link(ctx, task)
+        if linked is None:
+            continue
+        links.answer(ctx, task, linked, "LinkedCaseAnswered")
+        if alerts.raise_once(
+            ctx.uow,
+            ctx.case,
+            "LINK_ANSWER_RECOVERED",
+            task.node_id,
+            _recovered_message(ctx.case, linked),
+            ctx.now,
+        ):
+            raised.append("LINK_ANSWER_RECOVERED")
+    return raised
+
+
+def _ended_link(ctx: CaseContext, task: TaskRecord) -> CaseRecord | None:
+    """The case ``task`` waits for, if it has ended with a decision. Read without a lock:
+    an ended case does not change, and a command ending it locks it before this case, so
+    locking it here, under this case's lock, could deadlock with that command."""
+    if task.status != "open" or task.kind not in LINK_KINDS or task.linked_case_id is None:
+        return None
+    linked = ctx.uow.cases.by_link(task.linked_case_id, lock=False)
+    if linked is None or linked.status not in runtime.FINAL or linked.decision is None:
+        return None
+    return linked
+
+
+def _recovered_message(case: CaseRecord, linked: CaseRecord) -> str:
+    ended = runtime.local_date(linked.concluded_at) if linked.concluded_at else "此前"
+    return (
+        f"办件 {case.number} 等待的关联办件 {linked.number} 已于 {ended} 办结"
+        f"（{DECISION_LABELS.get(linked.decision or '', linked.decision)}），结果未交回；"
+        f"电子监察已补交，本办件继续办理"
+    )
 
 
 @dataclass(frozen=True)

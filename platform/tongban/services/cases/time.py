@@ -9,9 +9,10 @@ from sqlalchemy import inspect as sa_inspect
 
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.core.cases.workdays import NATIONAL_YEARS, WorkCalendar
+from tongban.core.beijing import BEIJING, beijing_date
+from tongban.core.cases.workdays import LevelCalendar, WorkCalendar
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+CHINA = BEIJING
 
 
 def utcnow() -> dt.datetime:
@@ -19,8 +20,8 @@ def utcnow() -> dt.datetime:
 
 
 def local_date(moment: dt.datetime) -> dt.date:
-    """Working days are counted on Beijing-time dates."""
-    return moment.astimezone(CHINA).date()
+    """Working days are counted on Beijing-time dates (``core.beijing``)."""
+    return beijing_date(moment)
 
 
 CALENDAR_TTL_SECONDS = 60.0
@@ -65,21 +66,22 @@ def calendar_for(uow: UnitOfWork, tenant: Tenant) -> WorkCalendar:
 
 
 def _build_calendar(uow: UnitOfWork, tenant: Tenant) -> WorkCalendar:
-    """National data, plus every holiday and make-up workday set by the tenant or any of its
-    ancestors (a province's local holiday applies to its counties; the nearer level wins).
-    A year the national data does not cover counts as supplied when the lineage lists days
-    in it."""
-    entries: dict[dt.date, str] = {}
-    for member in [*uow.tenants.ancestors(tenant), tenant]:
-        for day in uow.departments.calendar_of_tenant(member.id):
-            entries[day.day] = day.kind
-    return WorkCalendar.for_tenant(
-        tenant.code,
-        entries.items(),
-        supplied_years={d.year for d in entries if not _national(d.year)},
+    """The tenant's own level, then its ancestors' nearest first (a province's local holiday
+    applies to its counties; the nation's official arrangement to everyone below it)."""
+    lineage = [tenant, *reversed(uow.tenants.ancestors(tenant))]
+    return WorkCalendar(tenant.code, tuple(level_calendar(uow, member) for member in lineage))
+
+
+def level_calendar(uow: UnitOfWork, tenant: Tenant) -> LevelCalendar:
+    """One tenant's own days: its ``tenant.yaml`` exceptions over its official arrangements."""
+    entries: dict[dt.date, tuple[str, str]] = {}
+    arrangements: dict[int, str] = {}
+    for arrangement in uow.departments.arrangements_of_tenant(tenant.id):
+        arrangements[arrangement.year] = arrangement.document
+        for day in arrangement.days:
+            entries[dt.date.fromisoformat(day["date"])] = (day["kind"], day["name"])
+    for row in uow.departments.calendar_of_tenant(tenant.id):
+        entries[row.day] = (row.kind, row.name)
+    return LevelCalendar.of(
+        tenant.code, ((day, kind, name) for day, (kind, name) in entries.items()), arrangements
     )
-
-
-def _national(year: int) -> bool:
-    first, last = NATIONAL_YEARS
-    return first <= year <= last

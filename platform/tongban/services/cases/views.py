@@ -25,6 +25,7 @@ class TaskView:
     due_on: dt.date | None
     outcome: str | None
     opinion: str | None
+    due_provisional: bool = False  # 暂定: a day of it awaits the official arrangement
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class CaseView:
     open_tasks: tuple[TaskView, ...]
     origin_case: str | None
     joint_case: str | None
+    deadline_provisional: bool = False  # 暂定: a day of it awaits the official arrangement
+    applicant_kind: str = ""  # core.applicants.ApplicantKind value
+    applicant_id: str = ""  # 公民身份号码 or 统一社会信用代码, by applicant_kind
 
 
 def task_view(task: CaseTask | TaskRecord) -> TaskView:
@@ -61,6 +65,7 @@ def task_view(task: CaseTask | TaskRecord) -> TaskView:
         task.due_on,
         task.outcome,
         task.opinion,
+        bool(task.due_provisional),
     )
 
 
@@ -102,4 +107,7 @@ def case_view(
         open_tasks=tuple(task_view(t) for t in tasks),
         origin_case=links.get(case.origin_case_id) if case.origin_case_id else None,
         joint_case=links.get(case.joint_case_id) if case.joint_case_id else None,
+        deadline_provisional=bool(case.deadline_provisional),
+        applicant_kind=case.applicant_kind,
+        applicant_id=case.applicant_id,
     )

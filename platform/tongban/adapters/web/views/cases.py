@@ -21,6 +21,8 @@ from tongban.adapters.web.case_labels import (
     ALERT_LEVEL_LABELS,
     ALERT_LEVEL_STYLES,
     ALERT_STATUS_LABELS,
+    APPLICANT_ID_LABELS,
+    APPLICANT_KIND_LABELS,
     CASE_STATUS_LABELS,
     CASE_STATUS_STYLES,
     DECISION_LABELS,
@@ -52,6 +54,8 @@ LABELS = {
     "status_labels": CASE_STATUS_LABELS,
     "status_styles": CASE_STATUS_STYLES,
     "decision_labels": DECISION_LABELS,
+    "applicant_kind_labels": APPLICANT_KIND_LABELS,
+    "applicant_id_labels": APPLICANT_ID_LABELS,
     "step_labels": STEP_LABELS,
     "task_kind_labels": TASK_KIND_LABELS,
     "link_labels": LINK_LABELS,
@@ -95,7 +99,7 @@ class CasesView(BaseView):
     route_base = "/cases"
     default_view = "index"
     class_permission_name = PERMISSION_VIEW
-    method_permission_name = {"index": READ, "detail": READ}
+    method_permission_name = {"index": READ, "detail": READ, "receipt": READ}
 
     @expose("/")
     @has_access
@@ -129,6 +133,20 @@ class CasesView(BaseView):
             chain_problems=listing.verify_case_chain(uow, number),
             alerts=listing.case_alerts(uow, number),
             result=result,
+            **LABELS,
+        )
+
+    @expose("/<number>/receipt")
+    @has_access
+    @tenant_page
+    def receipt(self, uow: UnitOfWork, identity: Identity, number: str) -> ResponseReturnValue:
+        """受理回执: what the applicant takes away — number, unit, dates, and whether the
+        promised date is 暂定."""
+        case = queries.get_case(uow, number)  # NotFound outside the subtree
+        return render_page(
+            "tongban/receipt.html",
+            case=case,
+            tenant_name=_tenant_names(uow, [case.tenant_code])[case.tenant_code],
             **LABELS,
         )
 
