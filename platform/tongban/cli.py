@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from tongban.config import ConfigError
 from tongban.core.errors import TongbanError, Violation
 
 
@@ -18,11 +19,15 @@ def _print_violations(violations: list[Violation]) -> None:
 
 class _Tongban(click.Group):
     """A command that works on existing data and finds no database (``bootstrap_existing``)
-    prints why and how to make one, for every command alike, and exits with status 2."""
+    prints why and how to make one, for every command alike, and exits with status 2; so do
+    unsafe or malformed settings (``ConfigError``: docs/security.md)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(str(exc), err=True)
+            ctx.exit(2)
         except TongbanError as exc:
             from tongban.bootstrap import DatabaseMissing  # loaded already if it raised this
 
@@ -184,11 +189,12 @@ def serve(host: str, port: int, demo_dir: Path | None) -> None:
 
 def _register_plugins() -> None:
     from tongban.adapters.crypto.verify_cli import verify
+    from tongban.adapters.documents.result_cli import result
     from tongban.adapters.files.calendar_cli import calendar
     from tongban.adapters.graphql.cli import apikey, graphql_schema
     from tongban.adapters.tasks.cli import sweep, worker
 
-    for command in (verify, worker, sweep, apikey, graphql_schema, calendar):
+    for command in (verify, worker, sweep, apikey, graphql_schema, calendar, result):
         main.add_command(command)
 
 

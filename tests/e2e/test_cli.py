@@ -122,6 +122,7 @@ ON_EXISTING_DATA: dict[tuple[str, ...], tuple[str, ...]] = {
     ("worker",): (),
     ("calendar", "show"): ("2027",),
     ("calendar", "import"): (str(ROOT / "tests/e2e/calendars/2027.yaml"),),
+    ("result", "export"): ("11230123MB0000211R4000131127004202609010001", "out"),
 }
 """Every command that works on data already in the database, with arguments to run it."""
 
@@ -145,12 +146,39 @@ def test_every_command_is_known_to_need_a_database_or_not() -> None:
     assert _command_paths(main) == set(ON_EXISTING_DATA) | MAKE_OR_NEED_NONE
 
 
+def test_audit_verify_in_an_empty_folder_refuses_and_creates_nothing(tmp_path: Path) -> None:
+    """Issue 9 as reported: `tongban audit verify` in an empty folder used to create
+    ./var/tongban.db and print "audit log intact"."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGBAN_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "tongban.cli", "audit", "verify"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT / "platform")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "intact" not in done.stdout
+    database = tmp_path / "var" / "tongban.db"
+    assert done.stderr.startswith(f"没有通办数据库：{database}（文件不存在"), done.stderr
+    assert "`tongban db upgrade`" in done.stderr and "`tongban load tenants`" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_commands_on_data_refuse_a_database_that_does_not_exist(tmp_path: Path) -> None:
+    """Every such command, in-process (the refusal comes before anything else they do)."""
+    from click.testing import CliRunner
+
+    from tongban.cli import main
+
     var = tmp_path / "var"
     database = var / "tongban.db"
+    runner = CliRunner()
     for path, args in ON_EXISTING_DATA.items():
-        done = tongban(*path, *args, var=var)
-        assert done.returncode == 2, (path, done.stdout, done.stderr)
+        env = {"TONGBAN_VAR_DIR": str(var), "TONGBAN_DATABASE_URL": None}
+        done = runner.invoke(main, [*path, *args], env=env)
+        assert done.exit_code == 2, (path, done.output, done.exception)
         first, second = done.stderr.splitlines()[:2]
         assert first.startswith("没有通办数据库") and str(database) in first, path
         assert "tongban db upgrade" in first and "tongban load tenants" in first, path

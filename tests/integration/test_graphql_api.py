@@ -253,7 +253,11 @@ def test_matters_are_cursor_paginated(app: Flask, db: Database) -> None:
     error = only_error(post(app.test_client(), query, key, first=101), 200)
     assert error["extensions"]["code"] == "INVALID_INPUT"
     assert error["extensions"]["violations"] == [
-        {"code": "PAGE_SIZE", "pointer": "/first", "message": "first must be 1–100"}
+        {
+            "code": "PAGE_SIZE",
+            "pointer": "/first",
+            "message": "first 须为 1–100 (first must be 1–100)",
+        }
     ]
     assert error["path"] == ["matters"]
     error = only_error(post(app.test_client(), query, key, after="garbage"), 200)
@@ -339,7 +343,7 @@ def test_deep_wide_and_large_queries_are_refused(app: Flask, db: Database) -> No
     body = refused_fast(client, key, "{ ...F12 }\n" + "\n".join(fragments))
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
-    assert error["message"] == "'anonymous' selects 8192 fields; the limit is 500."
+    assert error["message"] == "查询过于复杂 ('anonymous' selects 8192 fields; the limit is 500)"
 
     aliases = " ".join(f"a{i}: me {{ kind }}" for i in range(31))
     (error,) = refused_fast(client, key, f"{{ {aliases} }}")["errors"]

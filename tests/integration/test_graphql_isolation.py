@@ -84,6 +84,10 @@ MISSING: dict[str, Any] = {
 
 OWN_VALUES = {"url": "https://fangzheng-system.example/hook", "events": "*"}
 WITHIN_CASE = {"nodeId"}  # names a step of the case ``number`` names: not a target itself
+PUBLIC = {"sealKeys"}
+"""Fields that publish by design, for any tenant: public seal keys (the same file is served
+without login at /seal-keys/<code>.json). The sibling gets 依兰县's answer exactly as anyone
+does; a code that exists nowhere is NOT_FOUND."""
 
 
 # --- 依兰县's data ----------------------------------------------------------------------
@@ -373,6 +377,16 @@ def test_a_sibling_county_reads_and_changes_nothing_of_the_other(sweep: Sweep) -
     before = yilan_rows(sweep.db)
 
     targeted, own = [c for c in calls if c.target], [c for c in calls if not c.target]
+    public = [c for c in targeted if c.field in PUBLIC]
+    targeted = [c for c in targeted if c.field not in PUBLIC]
+    assert {c.field for c in public} == PUBLIC
+    for call in public:
+        answers = [sweep.post(role, call.query, call.variables) for role in sweep.keys]
+        assert all("errors" not in a for a in answers), (call.field, answers)
+        assert all(a == answers[0] for a in answers), call.field  # the same for everyone
+        assert answers[0]["data"][call.field]["tenantCode"] == YILAN, answers[0]
+        nothing = sweep.post("clerk", call.query, call.missing())
+        assert [e["extensions"]["code"] for e in nothing["errors"]] == ["NOT_FOUND"], nothing
     for call in targeted:
         real = sweep.yilan.ids[call.target]  # type: ignore[index]
         codes = set()

@@ -59,7 +59,7 @@ def text(client: FlaskClient, url: str, status: int = 200) -> str:
 def test_health_needs_no_login(app: Flask) -> None:
     response = app.test_client().get("/health")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": True, "version": "0.1.0"}
+    assert response.json == {"status": "ok", "database": True, "sealKey": True, "version": "0.1.0"}
 
 
 def test_pages_need_a_login(app: Flask) -> None:

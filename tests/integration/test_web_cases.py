@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select, update
@@ -252,3 +253,22 @@ def test_a_provisional_deadline_is_shown_as_such_on_every_page(
     assert text(sibling, f"/cases/{number}/receipt", 404) == text(
         sibling, MISSING + "/receipt", 404
     )
+
+
+def test_both_levels_pages_show_the_one_decision_who_decided_and_where_to_collect(
+    app: Flask, cases: Cases
+) -> None:
+    guide = yaml.safe_load(
+        (DEMO / YILAN / "matters" / f"{FOOD}.implementation.yaml").read_text(encoding="utf-8")
+    )["guide"]
+    county = text(login(app, "yilan_admin"), f"/cases/{cases.escalated}")
+    city = text(login(app, "harbin_admin"), f"/cases/{cases.city}")
+    for page, record in (
+        (county, "决定书（依据终审层级审核签批意见出具）"),
+        (city, "审核签批意见"),
+    ):
+        assert "终审层级审核签批、初审层级出具决定书（上报件）" in page
+        assert f"本级记录：{record}" in page
+        assert "终审层级 哈尔滨市" in page and "审核签批；初审层级 依兰县" in page
+        assert f"{cases.escalated}-JD" in page and f"{cases.city}-YJ" in page  # the one decision
+        assert f"领取地点：{guide['address']}" in page

@@ -1,7 +1,11 @@
 """Webhooks on SQLite and PostgreSQL: the outbox is filled in each case command's transaction,
 deliveries reach a real local HTTP receiver signed, failures retry with backoff and show on
 the subscription, counties never see each other's subscriptions or events; and one round
-trip through a real Celery worker over Redis."""
+trip through a real Celery worker over Redis.
+
+The receiver listens on 127.0.0.1, which webhooks refuse unless the deployment allows it:
+these tests allow it the documented way, ``TONGBAN_WEBHOOK_ALLOW=127.0.0.1/32``
+(test_webhook_targets.py shows what is refused without it)."""
 
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ from tongban.services.cases import intake
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
+from tongban.services.webhook_targets import FAILURE_CONNECT, FAILURE_STATUS
 
 from .case_support import CST, DEMO, Clock, application, submit, user
 
@@ -47,6 +52,13 @@ _BASE_REDIS = os.environ.get("TONGBAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/1
 # its own Redis databases (13, results 14): never flushes test_tasks.py's under its feet
 REDIS_URL = urlunsplit(urlsplit(_BASE_REDIS)._replace(path="/13"))
 WAIT = 45.0
+ALLOW = {"TONGBAN_WEBHOOK_ALLOW": "127.0.0.1/32"}  # the local receiver (docs/security.md)
+
+
+@pytest.fixture(autouse=True)
+def allow_the_local_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ALLOW.items():
+        monkeypatch.setenv(name, value)
 
 
 # --- a real receiver ---------------------------------------------------------------------
@@ -319,13 +331,13 @@ def test_a_failing_receiver_gets_retries_with_backoff_then_each_event_once(
     t0 = clock.now.astimezone(dt.UTC)
     assert webhooks.deliver_due(demo, t0, box=box).retrying == 1
     (row,) = _deliveries(demo)
-    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "HTTP 500")
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, FAILURE_STATUS)
     assert _utc(row.next_attempt_at) == t0 + dt.timedelta(seconds=10)
     with demo.for_tenant("230123") as uow:
         (sub,) = webhooks.list_subscriptions(uow, user(demo, "yilan_admin"))
-    assert (sub.failures, sub.last_error) == (1, "HTTP 500")
+    assert (sub.failures, sub.last_error) == (1, FAILURE_STATUS)  # a class, not "HTTP 500"
     assert [(d.status, d.attempts, d.last_error) for d in sub.deliveries] == [
-        ("pending", 1, "HTTP 500")
+        ("pending", 1, FAILURE_STATUS)
     ]
     # not due before its backoff; then 20 s after the second failure
     assert webhooks.deliver_due(demo, t0 + dt.timedelta(seconds=9), box=box).claimed == 0
@@ -342,7 +354,7 @@ def test_a_failing_receiver_gets_retries_with_backoff_then_each_event_once(
     (row,) = _deliveries(demo)
     assert (row.status, row.attempts, row.last_error) == ("delivered", 3, None)
     sub_row = _subscription(demo, sub_id)
-    assert (sub_row.failures, sub_row.last_error) == (0, "HTTP 500")
+    assert (sub_row.failures, sub_row.last_error) == (0, FAILURE_STATUS)
     assert len(receiver.handled) == 1
 
     # a worker that died after POSTing but before recording sends the event again when its
@@ -372,7 +384,7 @@ def test_a_receiver_that_never_answers_fails_after_max_attempts(
             now = _utc(row.next_attempt_at)
     assert waits == [10, 20, 40, 80, 160, 320, 640]
     assert (row.status, row.attempts) == ("failed", webhooks.MAX_ATTEMPTS)
-    assert "Error" in (row.last_error or "")  # connection refused, named
+    assert row.last_error == FAILURE_CONNECT  # connection refused, as a class only
     assert _subscription(demo, sub_id).failures == webhooks.MAX_ATTEMPTS
     assert webhooks.deliver_due(demo, now + dt.timedelta(days=1), box=box).claimed == 0
     assert webhooks.backoff(30) == dt.timedelta(hours=1)
@@ -414,7 +426,7 @@ def test_a_sibling_county_neither_sees_nor_receives_the_others(
 def _graphql(
     db: Database, env: CaseEnv, username: str, query: str, **variables: Any
 ) -> tuple[dict[str, Any] | None, list[TongbanError]]:
-    settings = load_settings({"TONGBAN_SEAL_KEY": "ab" * 32})
+    settings = load_settings({"TONGBAN_SEAL_KEY": "ab" * 32, **ALLOW})
     platform = Platform(settings, db, env.schemas)
     actor = user(db, username)
     context = GraphQLContext(platform, env, Principal(actor, "user"), "test")
@@ -496,6 +508,7 @@ def test_celery_worker_delivers_webhooks_over_redis(
             "TONGBAN_DATABASE_URL": f"sqlite:///{tmp_path / 'tongban.db'}",
             "TONGBAN_VAR_DIR": str(var),
             "TONGBAN_BROKER_URL": REDIS_URL,
+            **ALLOW,  # passed on to the worker's environment
         }
     )
     platform = bootstrap(settings)

@@ -22,6 +22,7 @@ from tongban.core.errors import Violation
 from tongban.core.matters import (
     INSTANT,
     ApprovalChain,
+    EscalationMode,
     Fee,
     Implementation,
     Material,
@@ -344,6 +345,41 @@ def test_a_parent_field_keeps_its_schema() -> None:
     }
 
 
+def test_a_changed_field_says_what_changed() -> None:
+    parent = standard()
+
+    def loosen(form: dict[str, Any]) -> None:
+        form["properties"]["remarks"]["maxLength"] = 5000
+        form["properties"]["remarks"]["pattern"] = "^x"
+        form["properties"]["remarks"].pop("title")
+        form["properties"]["uscc"] = {"$ref": COMMON + "companyName", "title": "统一社会信用代码"}
+
+    messages = {v.pointer: v.message for v in check_refinement(parent, with_form(parent, loosen))}
+    assert messages["/form/properties/remarks"] == (
+        "表单字段 备注(remarks) 须与上级标准相同：删除了 title；maxLength 由 500 改为 5000；"
+        '新增 pattern = "^x" (field remarks must keep the parent standard\'s schema: title '
+        'removed; maxLength changed from 500 to 5000; pattern added ("^x"))'
+    )
+    assert messages["/form/properties/uscc"] == (
+        "表单字段 统一社会信用代码(uscc) 须与上级标准相同：$ref 由 "
+        '"urn:tongban:common#/$defs/uscc" 改为 "urn:tongban:common#/$defs/companyName" '
+        "(field uscc must keep the parent standard's schema: $ref changed from "
+        '"urn:tongban:common#/$defs/uscc" to "urn:tongban:common#/$defs/companyName")'
+    )
+
+
+def test_a_removed_page_limit_is_named_as_removed() -> None:
+    parent = standard()
+    child = dataclasses.replace(parent, materials=replace_material(parent, "M005", page_limit=None))
+    [violation] = check_refinement(parent, child)
+    assert violation.code == Code.PAGE_LIMIT_RAISED
+    assert violation.message == (
+        "材料 经营场所平面布局图（M005） 须保留页数上限（不超过 3） "
+        "(page_limit of 经营场所平面布局图 must stay, at most 3; it was removed)"
+    )
+    assert "None" not in violation.message
+
+
 def test_required_fields_stay_required() -> None:
     parent = standard()
     child = with_form(parent, lambda f: f["required"].remove("uscc"))
@@ -568,3 +604,12 @@ def test_every_code_is_documented_with_rule_and_example() -> None:
     text = (REPO / "docs" / "conformance.md").read_text(encoding="utf-8")
     for code in Code:
         assert re.search(rf"^\|\s*`{code.value}`\s*\|", text, re.M), code
+
+
+def test_the_escalation_mode_stays_the_standards() -> None:
+    parent = dataclasses.replace(escalating_standard(), escalation=EscalationMode.OPINION)
+    assert check_refinement(parent, deep_copy_spec(parent)) == []
+    changed = dataclasses.replace(parent, escalation=EscalationMode.ART35)
+    [violation] = check_refinement(parent, changed)
+    assert (violation.code, violation.pointer) == ("ESCALATION_MODE_CHANGED", "/escalation/mode")
+    assert violation.message.startswith("跨层级决定方式须为 opinion")

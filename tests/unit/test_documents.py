@@ -459,7 +459,7 @@ def test_implementation_parses_and_writes_back(schemas: MetaSchemas) -> None:
 _MATTER_KEY_ORDER = [
     "kind", "code", "name", "matter_type", "legal_basis", "power_source", "service_objects",
     "conditions", "notify_and_commit", "time_limits", "procedure", "approval_chain",
-    "materials", "fees", "form", "department", "guide", "flow",
+    "escalation", "materials", "fees", "form", "department", "guide", "flow",
 ]  # fmt: skip
 
 
@@ -581,7 +581,10 @@ def test_flow_shape_is_checked_through_its_meta_schema(schemas: MetaSchemas) -> 
     ]
     assert len(violations) == 3
     colour = next(v for v in violations if v.pointer == "/flow/nodes/1/colour")
-    assert colour.message.endswith("allowed here: id, kind, name, days, step, department, role")
+    assert colour.message == (
+        "未知的键 'colour' "
+        "(unknown key 'colour'; allowed here: id, kind, name, days, step, department, role)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,11 @@ def with_choice(
 # -- critical path -----------------------------------------------------------------------
 
 
+def english(message: str) -> str:
+    """The English part of a "中文 (English)" message."""
+    return message.split(" (", 1)[1].removesuffix(")")
+
+
 def test_critical_path_of_a_sequence() -> None:
     assert critical_path(build(standard_sequence())) == (
         7,
@@ -164,10 +169,11 @@ def test_missing_step_names_the_step_end_and_an_example_path() -> None:
     doc["edges"].append(link("skip", "decide"))
     violations = procedure_violations(build(doc), Procedure(tuple(StepKind), 6))
     assert [(v.code, v.pointer) for v in violations] == [("PROCEDURE_STEP_MISSING", "/nodes/6")]
+    path = "start -> receive -> accept -> route_accept -> skip -> decide -> conclude -> end"
     assert violations[0].message == (
-        "node 'end': step review (审查) after accept is missing on path start -> receive -> accept "
-        "-> route_accept -> skip -> decide -> conclude -> end (the procedure requires receive → "
-        "accept → review → decide → conclude, in this order)"
+        f"节点 'end'：路径 {path} 缺少受理之后的审查环节（办理程序要求依次为 收件 → 受理 → 审查 → "
+        f"决定 → 办结） (node 'end': step review (审查) after accept is missing on path {path} "
+        "(the procedure requires receive → accept → review → decide → conclude, in this order))"
     )
 
 
@@ -193,13 +199,13 @@ def test_each_end_and_each_missing_step_is_reported() -> None:
     doc["edges"] = [e for e in doc["edges"] if (e["from"], e["to"]) != ("stop", "accept")]
     doc["edges"] += [link("stop", "withdrawn", default=True), link("stop", "accept", when="true")]
     violations = procedure_violations(build(doc), FULL)
-    assert [(v.pointer, v.message.split(" is missing")[0]) for v in violations] == [
+    assert [(v.pointer, english(v.message).split(" is missing")[0]) for v in violations] == [
         ("/nodes/7", "node 'withdrawn': step accept (受理) after receive"),
     ]
     # a path that skips review on the way to the real end as well
     doc["edges"].append(link("route_receive", "decide", when="form.fast"))
     violations = procedure_violations(build(doc), FULL)
-    assert [(v.pointer, v.message.split(" is missing")[0]) for v in violations] == [
+    assert [(v.pointer, english(v.message).split(" is missing")[0]) for v in violations] == [
         ("/nodes/6", "node 'end': step accept (受理) after receive"),
         ("/nodes/7", "node 'withdrawn': step accept (受理) after receive"),
     ]
@@ -214,9 +220,10 @@ def test_too_many_human_steps() -> None:
     assert procedure_violations(flow, Procedure(tuple(StepKind), 6)) == []
     violations = procedure_violations(flow, FULL)
     assert [(v.code, v.pointer) for v in violations] == [("PROCEDURE_TOO_MANY_STEPS", "/nodes/6")]
+    path = "start -> receive -> accept -> review -> route_review -> second -> decide -> conclude -> end"
     assert violations[0].message == (
-        "node 'end': path start -> receive -> accept -> review -> route_review -> second -> decide "
-        "-> conclude -> end has 6 human steps (task nodes), more than the procedure's 5"
+        f"节点 'end'：路径 {path} 有 6 个人工环节，超过办理程序允许的 5 个 "
+        f"(node 'end': path {path} has 6 human steps (task nodes), more than the procedure's 5)"
     )
 
 
@@ -342,9 +349,9 @@ def test_a_missing_step_among_two_to_the_sixty_paths() -> None:
     assert time.perf_counter() - started < 2.0
     assert [v.code for v in violations] == ["PROCEDURE_STEP_MISSING"]
     message = violations[0].message
-    assert message.startswith(
-        "node 'end': step decide (决定) after review is missing on path start "
-    )
+    assert message.startswith("节点 'end'：路径 start -> ")
+    assert "缺少审查之后的决定环节" in message
+    assert "(node 'end': step decide (决定) after review is missing on path start " in message
     assert "… (" in message and "more) …" in message  # a long example path is abbreviated
-    assert message.count(" -> ") == 16  # 8 nodes, the ellipsis, 8 nodes
+    assert message.count(" -> ") == 2 * 16  # 8 nodes, the ellipsis, 8 nodes; in each language
     assert "-> decide_or_skip -> skip -> conclude -> end" in message

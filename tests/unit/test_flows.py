@@ -288,7 +288,10 @@ def test_kind_specific_keys() -> None:
     doc["nodes"][5].pop("to")
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_SHAPE", "/nodes/5/to")]
-    assert violations[0].message == "node 'up': an escalate node needs 'to'"
+    assert (
+        violations[0].message
+        == "节点 'up'：escalate 节点缺少 'to' (node 'up': an escalate node needs 'to')"
+    )
     doc = kinds_flow()
     doc["nodes"][4]["matter"] = "0001"
     doc["nodes"][5]["system"] = ""
@@ -306,9 +309,16 @@ def test_shape_messages_name_the_node_or_edge() -> None:
     doc["nodes"][2]["boss"] = 1
     doc["edges"][0]["x"] = 1
     messages = {v.pointer: v.message for v in validate_flow(doc)}
-    assert messages["/nodes/2/role"] == "node 'accept': role: 7 is not of type 'string'"
-    assert messages["/nodes/2/boss"] == "node 'accept': unknown key 'boss'"
-    assert messages["/edges/0/x"] == "edge 'start->receive': unknown key 'x'"
+    assert messages["/nodes/2/role"] == (
+        "节点 'accept'：role 不符合流程元模式 (node 'accept': role: 7 is not of type 'string')"
+    )
+    assert (
+        messages["/nodes/2/boss"]
+        == "节点 'accept'：未知的键 'boss' (node 'accept': unknown key 'boss')"
+    )
+    assert messages["/edges/0/x"] == (
+        "连线 'start->receive'：未知的键 'x' (edge 'start->receive': unknown key 'x')"
+    )
 
 
 @pytest.mark.parametrize(
@@ -338,7 +348,9 @@ def test_duplicate_node_ids() -> None:
     flow, violations = parse_flow(doc)
     assert flow is None
     assert codes(violations) == [("FLOW_DUPLICATE_NODE", "/nodes/11/id")]
-    assert violations[0].message == "node 'tax': id already used by the node at /nodes/4"
+    assert violations[0].message == (
+        "节点 'tax'：id 与 /nodes/4 处的节点重复 (node 'tax': id already used by the node at /nodes/4)"
+    )
 
 
 def test_edges_to_unknown_nodes() -> None:
@@ -351,9 +363,10 @@ def test_edges_to_unknown_nodes() -> None:
         ("FLOW_UNKNOWN_NODE", "/edges/0/from"),
         ("FLOW_UNKNOWN_NODE", "/edges/3/to"),
     ]
-    assert "edge 'split->taxx': to 'taxx' is not a node of this flow" in [
-        v.message for v in violations
-    ]
+    assert (
+        "连线 'split->taxx'：to 'taxx' 不是本流程的节点 "
+        "(edge 'split->taxx': to 'taxx' is not a node of this flow)"
+    ) in [v.message for v in violations]
 
 
 def test_duplicate_edges() -> None:
@@ -415,7 +428,9 @@ def test_unreachable_node() -> None:
     doc["edges"].append({"from": "orphan", "to": "end"})
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_UNREACHABLE", "/nodes/11")]
-    assert violations[0].message == "node 'orphan': cannot be reached from the start"
+    assert violations[0].message == (
+        "节点 'orphan'：从开始节点无法到达 (node 'orphan': cannot be reached from the start)"
+    )
 
 
 def test_dead_end() -> None:
@@ -430,7 +445,9 @@ def test_dead_end() -> None:
     ]
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_DEAD_END", "/nodes/12")]
-    assert violations[0].message == "node 'limbo': no end node can be reached from it"
+    assert violations[0].message == (
+        "节点 'limbo'：由此无法到达任何结束节点 (node 'limbo': no end node can be reached from it)"
+    )
 
 
 def test_cycle_reports_the_back_edge_and_the_cycle() -> None:
@@ -447,7 +464,8 @@ def test_cycle_reports_the_back_edge_and_the_cycle() -> None:
     violations = validate_flow(doc, procedure=FULL, promised_days=1)  # no path analysis on a cycle
     assert codes(violations) == [("FLOW_CYCLE", f"/edges/{edge_index(doc, 'route', 'accept')}")]
     message = violations[0].message
-    assert message.startswith("edge 'route->accept': closes the cycle ")
+    assert message.startswith("连线 'route->accept'：构成环路 accept -> split")
+    assert "(edge 'route->accept': closes the cycle " in message
     assert "accept -> split" in message and "join -> route -> accept" in message
     assert "engine action, not a back edge" in message
 
@@ -469,8 +487,9 @@ def test_only_choices_and_splits_branch() -> None:
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_BRANCH", "/nodes/8")]
     assert violations[0].message.startswith(
-        "node 'decide': 2 outgoing edges (to 'conclude', 'extra')"
+        "节点 'decide'：task 节点有 2 条出线（指向 'conclude', 'extra'）"
     )
+    assert "(node 'decide': 2 outgoing edges (to 'conclude', 'extra')" in violations[0].message
 
 
 # -- parallel splits and joins -----------------------------------------------------------
@@ -485,8 +504,9 @@ def test_n_of_m_join() -> None:
     doc["nodes"][7]["min"] = 4
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_JOIN_MIN", "/nodes/7/min")]
-    assert (
-        violations[0].message == "node 'join': min 4 is more than the 3 branches of split 'split'"
+    assert violations[0].message == (
+        "节点 'join'：min 4 超过并行节点 'split' 的 3 个分支 "
+        "(node 'join': min 4 is more than the 3 branches of split 'split')"
     )
 
 
@@ -498,9 +518,10 @@ def test_join_names_an_unknown_node_or_a_non_split() -> None:
     assert ("FLOW_UNBALANCED", "/nodes/3") in result  # the split now has no join
     doc["nodes"][7]["split"] = "accept"
     violations = validate_flow(doc)
-    assert "node 'join': split 'accept' is a task node, not a parallel split" in [
-        v.message for v in violations
-    ]
+    assert (
+        "节点 'join'：split 'accept' 是 task 节点，不是并行节点 "
+        "(node 'join': split 'accept' is a task node, not a parallel split)"
+    ) in [v.message for v in violations]
 
 
 def test_split_needs_two_branches() -> None:
@@ -530,9 +551,9 @@ def test_branch_reaching_an_end_before_the_join() -> None:
     doc["edges"][edge_index(doc, "fire", "join")]["default"] = True
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_UNBALANCED", "/nodes/3")]
-    assert (
-        violations[0].message
-        == "node 'split': a branch reaches end 'reject' without passing join 'join'"
+    assert violations[0].message == (
+        "节点 'split'：有分支未经汇聚节点 'join' 就到达结束节点 'reject' "
+        "(node 'split': a branch reaches end 'reject' without passing join 'join')"
     )
 
 
@@ -554,7 +575,9 @@ def test_edge_entering_a_region_from_outside() -> None:
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_UNBALANCED", "/edges/12/to")]
     assert violations[0].message == (
-        "edge 'accept->fire': enters the region between split 'split' and join 'join' from outside"
+        "连线 'accept->fire'：从外部进入并行节点 'split' 与汇聚节点 'join' 之间的区域 "
+        "(edge 'accept->fire': enters the region between split 'split' and join 'join' "
+        "from outside)"
     )
 
 
@@ -605,8 +628,8 @@ def test_branches_meeting_before_their_join_are_refused_at_the_meeting_node() ->
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'merge')}")]
     assert violations[0].message.startswith(
-        "node 'merge': 并联分支须在汇聚节点 'join' 处汇合，不得提前合流 (branches 'tax' and "
-        "'market' of parallel split 'split' meet here before their join 'join'"
+        "节点 'merge'：并联分支须在汇聚节点 'join' 处汇合，不得提前合流 (node 'merge': branches "
+        "'tax' and 'market' of parallel split 'split' meet here before their join 'join'"
     )
 
 
@@ -680,7 +703,7 @@ def test_inner_branches_meeting_are_the_inner_splits_problem() -> None:
     doc = nested_merge_flow("x>y", "y>z", "z>inner_join", outer=("inner_join>join", "w>join"))
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_PARALLEL_MERGE", f"/nodes/{index_of(doc, 'y')}")]
-    assert violations[0].message.startswith("node 'y': ")
+    assert violations[0].message.startswith("节点 'y'：")
     assert "branches 'x' and 'y' of parallel split 'inner' meet here before their join " in (
         violations[0].message
     )
@@ -729,7 +752,10 @@ def test_choice_needs_two_ways_out() -> None:
     doc["edges"] = [e for e in doc["edges"] if e["from"] != "up"]
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_CHOICE", "/nodes/4")]
-    assert violations[0].message == "node 'route': a choice needs at least 2 outgoing edges (has 1)"
+    assert violations[0].message == (
+        "节点 'route'：条件分支至少需要 2 条出线（现有 1 条） "
+        "(node 'route': a choice needs at least 2 outgoing edges (has 1))"
+    )
 
 
 def test_choice_edge_without_condition() -> None:
@@ -737,9 +763,8 @@ def test_choice_edge_without_condition() -> None:
     del doc["edges"][4]["when"]
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_CHOICE", "/edges/4")]
-    assert violations[0].message.startswith(
-        "edge 'route->up': leaves choice 'route' without a condition"
-    )
+    assert violations[0].message.startswith("连线 'route->up'：从条件分支 'route' 出发却没有条件")
+    assert "(edge 'route->up': leaves choice 'route' without a condition" in violations[0].message
 
 
 def test_at_most_one_default_and_no_condition_on_it() -> None:
@@ -764,9 +789,9 @@ def test_conditions_only_on_choice_edges() -> None:
         ("FLOW_CONDITION", "/edges/0/when"),
         ("FLOW_CONDITION", "/edges/1/default"),
     ]
-    assert (
-        violations[0].message
-        == "edge 'start->receive': has a condition but leaves 'start' (start), not a choice"
+    assert violations[0].message == (
+        "连线 'start->receive'：带有条件，但起点 'start'（start）不是条件分支 "
+        "(edge 'start->receive': has a condition but leaves 'start' (start), not a choice)"
     )
 
 
@@ -777,7 +802,8 @@ def test_condition_that_does_not_parse() -> None:
     violations = validate_flow(doc)
     assert codes(violations) == [("FLOW_CONDITION", "/edges/4/when")]
     assert violations[0].message == (
-        "edge 'route->up': condition does not parse at column 14: expected a value, got '>'"
+        "连线 'route->up'：条件在第 14 列无法解析：expected a value, got '>' "
+        "(edge 'route->up': condition does not parse at column 14: expected a value, got '>')"
     )
 
 
@@ -790,8 +816,10 @@ def test_conditions_read_only_known_form_fields() -> None:
     violations = validate_flow(doc, form_fields={"amount"})
     assert codes(violations) == [("FLOW_CONDITION", "/edges/4/when")] * 2
     assert [v.message for v in violations] == [
-        "edge 'route->up': condition reads unknown form field 'applicant.age'",
-        "edge 'route->up': condition reads unknown form field 'secret'",
+        "连线 'route->up'：条件读取的表单字段 applicant.age 不存在 "
+        "(edge 'route->up': condition reads unknown form field 'applicant.age')",
+        "连线 'route->up'：条件读取的表单字段 secret 不存在 "
+        "(edge 'route->up': condition reads unknown form field 'secret')",
     ]
 
 
@@ -807,9 +835,9 @@ def test_task_role_must_be_a_step_role() -> None:
         ("FLOW_ASSIGNEE", "/nodes/2/role"),
         ("FLOW_ASSIGNEE", "/nodes/4/role"),
     ]
-    assert (
-        violations[0].message
-        == "node 'accept': role 'boss' is not a step role (clerk, reviewer, approver)"
+    assert violations[0].message == (
+        "节点 'accept'：角色 'boss' 不是办理环节角色（clerk, reviewer, approver） "
+        "(node 'accept': role 'boss' is not a step role (clerk, reviewer, approver))"
     )
 
 
@@ -819,9 +847,9 @@ def test_task_department_must_exist_when_departments_are_given() -> None:
     assert validate_flow(doc) == []
     violations = validate_flow(doc, departments=DEPARTMENTS)
     assert codes(violations) == [("FLOW_ASSIGNEE", "/nodes/5/department")]
-    assert (
-        violations[0].message
-        == "node 'market': department 'gone' is not a department of this tenant"
+    assert violations[0].message == (
+        "节点 'market'：部门 'gone' 不是本单位的部门 "
+        "(node 'market': department 'gone' is not a department of this tenant)"
     )
 
 
@@ -844,7 +872,8 @@ def test_escalation_goes_above_the_tenant(to: str, tenant: Level, ok: bool) -> N
     assert codes(violations) == ([] if ok else [("FLOW_ESCALATE", "/nodes/5/to")])
     if not ok:
         assert violations[0].message == (
-            f"node 'up': escalates to {to}, which is not above this {tenant.key} tenant"
+            f"节点 'up'：上报至{Level.parse(to).label}，不高于本单位所在的{tenant.label} "
+            f"(node 'up': escalates to {to}, which is not above this {tenant.key} tenant)"
         )
 
 
@@ -853,7 +882,10 @@ def test_subflow_matter_must_be_known() -> None:
     assert validate_flow(doc, known_matters={"000131127004"}) == []
     violations = validate_flow(doc, known_matters={"000172111003"})
     assert codes(violations) == [("FLOW_SUBFLOW", "/nodes/4/matter")]
-    assert violations[0].message == "node 'tax': matter '000131127004' is not a known matter"
+    assert violations[0].message == (
+        "节点 'tax'：子流程事项 '000131127004' 不存在 "
+        "(node 'tax': matter '000131127004' is not a known matter)"
+    )
 
 
 # -- time limits and procedure -----------------------------------------------------------
@@ -864,9 +896,10 @@ def test_critical_path_within_the_promised_limit() -> None:
     assert validate_flow(doc, promised_days=9) == []
     violations = validate_flow(doc, promised_days=8)
     assert codes(violations) == [("FLOW_CRITICAL_PATH", "")]
+    path = "start -> receive -> accept -> split -> market -> join -> decide -> conclude -> end"
     assert violations[0].message == (
-        "flow: the critical path start -> receive -> accept -> split -> market -> join -> decide "
-        "-> conclude -> end takes 9 working days, more than the promised 8"
+        f"流程关键路径 {path} 需 9 个工作日，超过承诺时限 8 个工作日 "
+        f"(flow: the critical path {path} takes 9 working days, more than the promised 8)"
     )
 
 
@@ -875,7 +908,8 @@ def test_instant_matter_needs_zero_days_everywhere() -> None:
     violations = validate_flow(doc, promised_days=INSTANT)
     assert [p for _, p in codes(violations)] == [f"/nodes/{i}/days" for i in (2, 4, 5, 6, 8, 9)]
     assert violations[0].message == (
-        "node 'accept': 1 working day(s) in an instant (即办) matter: every step takes 0"
+        "节点 'accept'：即办事项的每个环节时限须为 0，此处为 1 个工作日 "
+        "(node 'accept': 1 working day(s) in an instant (即办) matter: every step takes 0)"
     )
     for n in doc["nodes"]:
         n.pop("days", None)
@@ -916,7 +950,9 @@ def test_every_problem_is_reported_sorted_and_named() -> None:
         "FLOW_CRITICAL_PATH",
     }
     for v in violations:
-        assert v.message.startswith(("node '", "edge '", "flow: ")), v
+        # Chinese first, naming the node, edge or flow; then the same in English
+        assert v.message.startswith(("节点 '", "连线 '", "流程")), v
+        assert any(f" ({what}" in v.message for what in ("node '", "edge '", "flow: ")), v
 
 
 # -- the fast shape check agrees with jsonschema -----------------------------------------

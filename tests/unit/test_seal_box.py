@@ -73,7 +73,7 @@ def test_settings_development_default_is_derived_from_the_secret_key() -> None:
 
 
 def test_settings_production_requires_a_seal_key() -> None:
-    base = {"TONGBAN_ENV": "production", "TONGBAN_SECRET_KEY": "s" * 40}
+    base = {"TONGBAN_ENV": "production", "TONGBAN_SECRET_KEY": "4f1c" + HEX_KEY[::-1]}
     with pytest.raises(RuntimeError, match="TONGBAN_SEAL_KEY"):
         load_settings(base)
     settings = load_settings({**base, "TONGBAN_SEAL_KEY": HEX_KEY})

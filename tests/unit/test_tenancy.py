@@ -40,6 +40,7 @@ def test_codes_that_contradict_the_tree(
 ) -> None:
     problem = division_code_problem(code, level, parent)
     assert problem is not None and fragment in problem
+    assert not problem[0].isascii() and problem.endswith(")")  # 中文 (English)
 
 
 def test_lineage() -> None:

@@ -28,7 +28,7 @@ def test_malformed_yaml_names_file_line_and_column(tmp_path: Path) -> None:
     assert violation.code == FILE_SYNTAX
     assert violation.source == "230000/tenant.yaml"
     assert violation.pointer == ""
-    assert violation.message.startswith("230000/tenant.yaml:3:6: ")
+    assert violation.message.startswith("230000/tenant.yaml:3:6: YAML 语法错误 (")
     assert "flow sequence at line 2" in violation.message
 
 
@@ -36,7 +36,9 @@ def test_default_name_is_the_path(tmp_path: Path) -> None:
     file = tmp_path / "x.yaml"
     file.write_text("a: b: c\n", encoding="utf-8")
     _, [violation] = load_yaml(file)
-    assert violation.message.startswith(f"{file}:1:5: mapping values are not allowed")
+    assert violation.message.startswith(
+        f"{file}:1:5: YAML 语法错误 (mapping values are not allowed"
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,15 +46,15 @@ def test_default_name_is_the_path(tmp_path: Path) -> None:
     [
         (
             "code: '1'\nname: a\ncode: '2'\n",
-            "x.yaml:3:1: duplicate key 'code' (first at line 1, column 1)",
+            "x.yaml:3:1: 键重复 (duplicate key 'code' (first at line 1, column 1))",
         ),
         (
             "departments:\n- code: a\n  name: b\n  code: c\n",
-            "x.yaml:4:3: duplicate key 'code' (first at line 2, column 3)",
+            "x.yaml:4:3: 键重复 (duplicate key 'code' (first at line 2, column 3))",
         ),
         (
             "flow: {nodes: [], nodes: []}\n",
-            "x.yaml:1:19: duplicate key 'nodes' (first at line 1, column 8)",
+            "x.yaml:1:19: 键重复 (duplicate key 'nodes' (first at line 1, column 8))",
         ),
     ],
 )
@@ -75,6 +77,7 @@ def test_keys_must_be_strings(text: str) -> None:
     assert data is None and violation.code == FILE_SYNTAX
     assert "keys must be strings" in violation.message
     assert violation.message.startswith("x.yaml:1:")
+    assert ": 键须为字符串 (" in violation.message
 
 
 def test_dates_stay_strings_and_other_scalars_resolve() -> None:
@@ -99,15 +102,18 @@ def test_other_syntax_errors(text: str) -> None:
     data, [violation] = loads_yaml(text, name="x.yaml")
     assert data is None and violation.code == FILE_SYNTAX
     assert violation.message.startswith("x.yaml")
+    assert ": YAML 语法错误 (" in violation.message
 
 
 def test_unreadable_files(tmp_path: Path) -> None:
     _, [missing] = load_yaml(tmp_path / "nope.yaml", name="nope.yaml")
     assert missing.code == FILE_UNREADABLE and missing.source == "nope.yaml"
+    assert missing.message.startswith("nope.yaml: 无法读取 (")
     latin = tmp_path / "latin.yaml"
     latin.write_bytes("name: 黑龙江省政务服务管理局\n".encode("gb18030"))
     _, [encoding] = load_yaml(latin, name="latin.yaml")
-    assert encoding.code == FILE_UNREADABLE and "UTF-8" in encoding.message
+    assert encoding.code == FILE_UNREADABLE
+    assert encoding.message.startswith("latin.yaml: 不是 UTF-8 编码 (not UTF-8, byte ")
 
 
 def test_bom_and_empty_files(tmp_path: Path) -> None:

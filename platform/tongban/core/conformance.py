@@ -21,7 +21,7 @@ from typing import Any, Final, TypeVar
 
 from tongban.core.errors import Violation
 from tongban.core.flows import validate_flow
-from tongban.core.forms import escape_token
+from tongban.core.forms import SchemaRegistry, escape_token
 from tongban.core.matters import INSTANT, Fee, Implementation, Material, MatterSpec, Procedure
 from tongban.core.tenancy import Level
 
@@ -56,6 +56,7 @@ class Code(StrEnum):
     APPROVAL_CHAIN_CHANGED = "APPROVAL_CHAIN_CHANGED"
     APPROVAL_CHAIN_NO_ESCALATE = "APPROVAL_CHAIN_NO_ESCALATE"
     APPROVAL_CHAIN_NO_RECEIVER = "APPROVAL_CHAIN_NO_RECEIVER"
+    ESCALATION_MODE_CHANGED = "ESCALATION_MODE_CHANGED"
     FEE_ADDED = "FEE_ADDED"
     FEE_RAISED = "FEE_RAISED"
     FEE_DUPLICATE = "FEE_DUPLICATE"
@@ -69,13 +70,17 @@ class Code(StrEnum):
 @dataclass(frozen=True)
 class FlowContext:
     """What flow validation needs to know beyond the flow: the implementing tenant's
-    department codes and the basic codes of matters a ``subflow`` node may call.
+    department codes, the basic codes of matters a ``subflow`` node may call, and the
+    shared schema documents the form's ``$ref``\\ s resolve against (so conditions reaching
+    into a referenced field are checked too).
 
-    ``None`` means "not known here": the corresponding flow check is skipped.
+    ``None`` means "not known here": the corresponding flow check is skipped (without
+    ``form_schemas``, only references the form resolves itself are followed).
     """
 
     departments: frozenset[str] | None = None
     known_matters: frozenset[str] | None = None
+    form_schemas: SchemaRegistry | None = None
 
     def __post_init__(self) -> None:
         # frozensets whatever collection was passed: they are part of a cache key
@@ -121,6 +126,14 @@ def _check_spec(parent: MatterSpec, child: MatterSpec, out: list[Violation]) -> 
             "/approval_chain",
             f"审批层级须为 {parent.approval_chain.key} (approval chain must stay "
             f"{parent.approval_chain.key}, got {child.approval_chain.key})",
+        )
+    if child.escalation != parent.escalation and parent.approval_chain.escalates:
+        _v(
+            out,
+            Code.ESCALATION_MODE_CHANGED,
+            "/escalation/mode",
+            f"跨层级决定方式须为 {parent.escalation.value}（{parent.escalation.label}） "
+            f"(escalation mode must stay {parent.escalation.value}, got {child.escalation.value})",
         )
     if child.materials is not parent.materials and child.materials != parent.materials:
         _check_materials(parent, child, out)
@@ -329,9 +342,14 @@ def _check_materials(parent: MatterSpec, child: MatterSpec, out: list[Violation]
                 out,
                 Code.PAGE_LIMIT_RAISED,
                 at + "/page_limit",
-                f"材料 {what} 页数上限不得超过 {theirs.page_limit} (page_limit of "
-                f"{theirs.name} may only go down from {theirs.page_limit}, "
-                f"got {mine.page_limit})",
+                (
+                    f"材料 {what} 须保留页数上限（不超过 {theirs.page_limit}） (page_limit of "
+                    f"{theirs.name} must stay, at most {theirs.page_limit}; it was removed)"
+                    if mine.page_limit is None
+                    else f"材料 {what} 页数上限不得超过 {theirs.page_limit} (page_limit of "
+                    f"{theirs.name} may only go down from {theirs.page_limit}, "
+                    f"got {mine.page_limit})"
+                ),
             )
         if mine.source != theirs.source:
             _v(
@@ -451,8 +469,7 @@ def _check_form_object(
                 out,
                 Code.FORM_FIELD_CHANGED,
                 where,
-                f"表单字段 {_field(name, theirs)} 须与上级标准相同 (field {name} must keep the "
-                f"parent standard's schema)",
+                _field_changed(name, theirs, own),
             )
     their_required = parent.get("required")
     their_required = their_required if isinstance(their_required, list) else []
@@ -511,6 +528,43 @@ def _check_form_object(
                 )
 
 
+def _field_changed(name: str, theirs: object, own: object) -> str:
+    """FORM_FIELD_CHANGED's message: the field and what changed, keyword by keyword."""
+    zh: list[str] = []
+    en: list[str] = []
+    if isinstance(theirs, dict) and isinstance(own, dict):
+        for key in [*theirs, *(k for k in own if k not in theirs)]:
+            before, after = theirs.get(key, _ABSENT), own.get(key, _ABSENT)
+            if after is _ABSENT:
+                zh.append(f"删除了 {key}")
+                en.append(f"{key} removed")
+            elif before is _ABSENT:
+                zh.append(f"新增 {key} = {_json(after)}")
+                en.append(f"{key} added ({_json(after)})")
+            elif before != after:
+                zh.append(f"{key} 由 {_json(before)} 改为 {_json(after)}")
+                en.append(f"{key} changed from {_json(before)} to {_json(after)}")
+    else:
+        zh.append(f"定义由 {_json(theirs)} 改为 {_json(own)}")
+        en.append(f"schema changed from {_json(theirs)} to {_json(own)}")
+    shown = 3
+    more_zh = f" 等 {len(zh)} 处" if len(zh) > shown else ""
+    more_en = f" and {len(en) - shown} more" if len(en) > shown else ""
+    return (
+        f"表单字段 {_field(name, theirs)} 须与上级标准相同：{'；'.join(zh[:shown])}{more_zh} "
+        f"(field {name} must keep the parent standard's schema: "
+        f"{'; '.join(en[:shown])}{more_en})"
+    )
+
+
+def _json(value: object) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _field(name: object, schema: object) -> str:
     title = schema.get("title") if isinstance(schema, dict) else None
     return f"{title}({name})" if isinstance(title, str) else str(name)
@@ -544,8 +598,7 @@ def check_implementation(
     procedure = (
         own if own.steps == base.steps and own.max_human_steps <= base.max_human_steps else base
     )
-    properties = impl.spec.form.get("properties") if isinstance(impl.spec.form, dict) else None
-    form_fields = frozenset(properties) if isinstance(properties, dict) else None
+    form = impl.spec.form if isinstance(impl.spec.form, dict) else None
     for violation in _validate_flow_cached(
         impl.flow,
         procedure,
@@ -553,7 +606,8 @@ def check_implementation(
         context.departments,
         context.known_matters,
         impl.level,
-        form_fields,
+        form,
+        context.form_schemas,
     ):
         out.append(violation.under("/flow"))
     chain = standard.approval_chain
@@ -607,13 +661,24 @@ def _validate_flow_cached(
     departments: frozenset[str] | None,
     known_matters: frozenset[str] | None,
     tenant_level: Level,
-    form_fields: frozenset[str] | None,
+    form: Mapping[str, Any] | None,
+    form_schemas: SchemaRegistry | None,
 ) -> tuple[Violation, ...]:
     try:
-        content = json.dumps(flow, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        content = json.dumps(
+            [flow, form], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
     except (TypeError, ValueError):  # not JSON data: validate, but do not cache
         content = None
-    key = (content, procedure, promised_days, departments, known_matters, tenant_level, form_fields)
+    key = (
+        content,
+        procedure,
+        promised_days,
+        departments,
+        known_matters,
+        tenant_level,
+        form_schemas,
+    )
     if content is not None:
         found = _flow_cache.get(key)
         if found is not None:
@@ -626,7 +691,8 @@ def _validate_flow_cached(
             departments=departments,
             known_matters=known_matters,
             tenant_level=tenant_level,
-            form_fields=form_fields,
+            form_schema=form,
+            form_registry=form_schemas.registry if form_schemas is not None else None,
         )
     )
     if content is not None:

@@ -29,8 +29,10 @@ from tongban.core.codes import uscc_problem
 from tongban.core.errors import TongbanError, Violation
 from tongban.core.forms import json_pointer
 from tongban.core.matters import (
+    DEFAULT_ESCALATION,
     INSTANT,
     ApprovalChain,
+    EscalationMode,
     Fee,
     Implementation,
     Material,
@@ -217,14 +219,18 @@ def _schema_violations(error: ValidationError) -> Iterator[Violation]:
                 continue
             hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
             yield Violation(
-                "SCHEMA_UNKNOWN_KEY", json_pointer([*path, key]), f"unknown key {key!r}{hint}"
+                "SCHEMA_UNKNOWN_KEY",
+                json_pointer([*path, key]),
+                f"未知的键 {key!r} (unknown key {key!r}{hint})",
             )
         return
     if "propertyNames" in error.relative_schema_path and isinstance(instance, str):
         allowed = error.validator_value if error.validator == "enum" else None
         hint = f"; allowed here: {', '.join(allowed)}" if isinstance(allowed, list) else ""
         yield Violation(
-            "SCHEMA_UNKNOWN_KEY", json_pointer([*path, instance]), f"unknown key {instance!r}{hint}"
+            "SCHEMA_UNKNOWN_KEY",
+            json_pointer([*path, instance]),
+            f"未知的键 {instance!r} (unknown key {instance!r}{hint})",
         )
         return
     if error.validator == "required" and isinstance(instance, dict):
@@ -233,13 +239,14 @@ def _schema_violations(error: ValidationError) -> Iterator[Violation]:
                 yield Violation(
                     "SCHEMA_MISSING_KEY",
                     json_pointer([*path, key]),
-                    f"missing required key {key!r}",
+                    f"缺少必填的键 {key!r} (missing required key {key!r})",
                 )
         return
     if error.validator == "not" and error.validator_value == {}:
         why = error.schema.get("description", "not allowed here")
         what = f"key {path[-1]!r}" if path else "this document"
-        yield Violation("SCHEMA_FORBIDDEN_KEY", pointer, f"{what} is {why}")
+        what_zh = f"键 {path[-1]!r}" if path else "本文档"
+        yield Violation("SCHEMA_FORBIDDEN_KEY", pointer, f"此处不允许{what_zh} ({what} is {why})")
         return
     if error.validator == "type":
         expected = error.validator_value
@@ -250,10 +257,10 @@ def _schema_violations(error: ValidationError) -> Iterator[Violation]:
             and isinstance(instance, int | float)
             and not isinstance(instance, bool)
         ):
-            message += " (codes and numbers meant as text must be quoted in YAML, e.g. '01')"
-        yield Violation("SCHEMA_INVALID", pointer, message)
+            message += "; codes and numbers meant as text must be quoted in YAML, e.g. '01'"
+        yield Violation("SCHEMA_INVALID", pointer, f"类型错误 ({message})")
         return
-    yield Violation("SCHEMA_INVALID", pointer, _short(error.message))
+    yield Violation("SCHEMA_INVALID", pointer, f"取值无效 ({_short(error.message)})")
 
 
 # ---------------------------------------------------------------------------------------
@@ -278,7 +285,7 @@ def parse_tenant_doc(doc: Any, *, schemas: MetaSchemas) -> tuple[TenantDoc | Non
             for i, d in enumerate(calendar.get("workdays", []))
         ],
         "CALENDAR_DUPLICATE_DATE",
-        "date {value} is listed more than once",
+        "日期 {value} 重复列出|date {value} is listed more than once",
         violations,
     )
     departments = tuple(
@@ -293,13 +300,13 @@ def parse_tenant_doc(doc: Any, *, schemas: MetaSchemas) -> tuple[TenantDoc | Non
     _check_unique(
         [(f"/departments/{i}/code", d.code) for i, d in enumerate(departments)],
         "DEPARTMENT_DUPLICATE_CODE",
-        "department code {value!r} is used more than once in this tenant",
+        "部门代码 {value!r} 在本单位重复使用|department code {value!r} is used more than once in this tenant",
         violations,
     )
     _check_unique(
         [(f"/departments/{i}/uscc", d.uscc) for i, d in enumerate(departments)],
         "DEPARTMENT_DUPLICATE_USCC",
-        "统一社会信用代码 {value} is used by more than one department",
+        "统一社会信用代码 {value} 被多个部门使用|USCC {value} is used by more than one department",
         violations,
     )
     users = tuple(
@@ -309,7 +316,7 @@ def parse_tenant_doc(doc: Any, *, schemas: MetaSchemas) -> tuple[TenantDoc | Non
     _check_unique(
         [(f"/users/{i}/username", u.username) for i, u in enumerate(users)],
         "USER_DUPLICATE_USERNAME",
-        "username {value!r} is used more than once",
+        "用户名 {value!r} 重复使用|username {value!r} is used more than once",
         violations,
     )
     known = {d.code for d in departments}
@@ -320,7 +327,7 @@ def parse_tenant_doc(doc: Any, *, schemas: MetaSchemas) -> tuple[TenantDoc | Non
                 Violation(
                     "USER_UNKNOWN_DEPARTMENT",
                     where,
-                    f"no department {user.department!r} in this tenant",
+                    f"本单位没有部门 {user.department!r} (no department {user.department!r} in this tenant)",
                 )
             )
         step_roles = [r.value for r in user.roles if r in STEP_ROLES]
@@ -329,7 +336,8 @@ def parse_tenant_doc(doc: Any, *, schemas: MetaSchemas) -> tuple[TenantDoc | Non
                 Violation(
                     "USER_DEPARTMENT_REQUIRED",
                     where,
-                    f"role(s) {', '.join(step_roles)} act on flow steps and need a department",
+                    f"角色 {', '.join(step_roles)} 办理流程环节，须指定部门 "
+                    f"(role(s) {', '.join(step_roles)} act on flow steps and need a department)",
                 )
             )
     if holidays is None or workdays is None:
@@ -360,20 +368,30 @@ def _calendar_days(
             ok = False
             violations.append(
                 Violation(
-                    "CALENDAR_INVALID_DATE", f"{pointer}/{i}/date", f"{item['date']!r}: {exc}"
+                    "CALENDAR_INVALID_DATE",
+                    f"{pointer}/{i}/date",
+                    f"日期 {item['date']!r} 无效 ({item['date']!r}: {exc})",
                 )
             )
     return tuple(days) if ok else None
 
 
 def _check_unique(
-    items: Iterable[tuple[str, object]], code: str, message: str, violations: list[Violation]
+    items: Iterable[tuple[str, object]],
+    code: str,
+    message: str,
+    violations: list[Violation],
 ) -> None:
-    """A violation at each repeat of a value, naming where it first occurred."""
+    """A violation at each repeat of a value, naming where it first occurred. ``message`` is
+    ``中文|English``, each with a ``{value}`` field."""
+    zh, en = message.split("|")
     first: dict[object, str] = {}
     for pointer, value in items:
         if value in first:
-            text = message.format(value=value) + f" (first at {first[value]})"
+            text = (
+                f"{zh.format(value=value)}（首次出现在 {first[value]}） "
+                f"({en.format(value=value)}; first at {first[value]})"
+            )
             violations.append(Violation(code, pointer, text))
         else:
             first[value] = pointer
@@ -407,7 +425,18 @@ def parse_matter_doc(
     try:
         chain = ApprovalChain.parse(doc["approval_chain"])
     except ValueError as exc:
-        violations.append(Violation("MATTER_APPROVAL_CHAIN", "/approval_chain", str(exc)))
+        violations.append(
+            Violation("MATTER_APPROVAL_CHAIN", "/approval_chain", f"审批层级无效 ({exc})")
+        )
+    if "escalation" in doc and chain is not None and not chain.escalates:
+        violations.append(
+            Violation(
+                "MATTER_APPROVAL_CHAIN",
+                "/escalation",
+                f"审批层级 {chain.key} 不跨层级，escalation 无从适用 (escalation is only for a "
+                "LEVEL-initial/LEVEL-final chain)",
+            )
+        )
     limits = doc["time_limits"]
     legal, promised = _days(limits["legal"]), _days(limits["promised"])
     materials = tuple(Material(**m) for m in doc["materials"])
@@ -415,13 +444,13 @@ def parse_matter_doc(
     _check_unique(
         [(f"/materials/{i}/code", m.code) for i, m in enumerate(materials)],
         "MATERIAL_DUPLICATE",
-        "material code {value!r} is used more than once",
+        "材料编码 {value!r} 重复使用|material code {value!r} is used more than once",
         violations,
     )
     _check_unique(
         [(f"/fees/{i}/code", f.code) for i, f in enumerate(fees)],
         "FEE_DUPLICATE",
-        "fee code {value!r} is used more than once",
+        "收费编码 {value!r} 重复使用|fee code {value!r} is used more than once",
         violations,
     )
     department = doc.get("department")
@@ -430,7 +459,7 @@ def parse_matter_doc(
             Violation(
                 "MATTER_UNKNOWN_DEPARTMENT",
                 "/department",
-                f"no department {department!r} in this tenant",
+                f"本单位没有部门 {department!r} (no department {department!r} in this tenant)",
             )
         )
     if chain is None:
@@ -454,6 +483,7 @@ def parse_matter_doc(
         form=copy.deepcopy(doc["form"]),
         conditions=doc.get("conditions", ""),
         notify_and_commit=doc.get("notify_and_commit", False),
+        escalation=EscalationMode(doc.get("escalation", {}).get("mode", DEFAULT_ESCALATION)),
     )
     raw = copy.deepcopy(doc)
     if doc["kind"] == "standard":
@@ -558,6 +588,8 @@ def matter_to_doc(matter: MatterDoc) -> dict[str, Any]:
         "max_human_steps": spec.procedure.max_human_steps,
     }
     doc["approval_chain"] = spec.approval_chain.key
+    if spec.approval_chain.escalates:  # stated where it applies, default or not
+        doc["escalation"] = {"mode": spec.escalation.value}
     doc["materials"] = [_without_defaults(m) for m in spec.materials]
     if spec.fees:
         doc["fees"] = [_without_defaults(f) for f in spec.fees]

@@ -60,6 +60,9 @@ FORM_INVALID_SCHEMA: Final = "FORM_INVALID_SCHEMA"
 FORM_UNRESOLVABLE_REF: Final = "FORM_UNRESOLVABLE_REF"
 FORM_NOT_OBJECT: Final = "FORM_NOT_OBJECT"
 FORM_DATA: Final = "FORM_DATA"
+FORM_DEFAULT_INVALID: Final = "FORM_DEFAULT_INVALID"
+FORM_EXAMPLE_INVALID: Final = "FORM_EXAMPLE_INVALID"
+FORM_CONST_INVALID: Final = "FORM_CONST_INVALID"
 
 
 # --------------------------------------------------------------------------- JSON pointers
@@ -392,7 +395,10 @@ def check_form_schema(schema: object, registry: SchemaRegistry) -> list[Violatio
     - ``FORM_INVALID_SCHEMA``: not a JSON object; ``$schema`` other than 2020-12; each
       violation of the 2020-12 meta-schema; a ``format`` the platform does not check;
     - ``FORM_UNRESOLVABLE_REF``: a ``$ref`` that does not resolve (pointer to the ``$ref``);
-    - ``FORM_NOT_OBJECT``: the root is not ``type: object`` with ``properties``.
+    - ``FORM_NOT_OBJECT``: the root is not ``type: object`` with ``properties``;
+    - ``FORM_DEFAULT_INVALID``, ``FORM_EXAMPLE_INVALID``, ``FORM_CONST_INVALID``: a
+      ``default``, an item of ``examples`` or a ``const`` that the (sub)schema carrying it
+      refuses (pointer to the value), checked once the schema itself is sound.
     """
     if not isinstance(schema, dict):
         return [
@@ -442,7 +448,79 @@ def check_form_schema(schema: object, registry: SchemaRegistry) -> list[Violatio
                 FORM_NOT_OBJECT, "/properties", "表单根节点须有 properties (root needs properties)"
             )
         )
+    if not problems:
+        problems.update(_value_problems(schema, registry))
     return sorted(problems)
+
+
+# keyword → (code, Chinese name, English name) of the values a schema gives for itself
+_OWN_VALUES: Final = {
+    "default": (FORM_DEFAULT_INVALID, "默认值", "default"),
+    "examples": (FORM_EXAMPLE_INVALID, "示例值", "example"),
+    "const": (FORM_CONST_INVALID, "固定值", "const"),
+}
+
+
+def _value_problems(schema: Mapping[str, Any], registry: SchemaRegistry) -> list[Violation]:
+    """Each ``default``, ``examples`` item and ``const`` its own (sub)schema refuses.
+
+    The value is validated against the subschema that carries it — ``$ref``\\ s resolved
+    from the form's root, formats checked — as the field would validate an applicant's data.
+    """
+    root = Draft202012Validator(schema, registry=registry.registry, format_checker=FORMAT_CHECKER)
+    problems: list[Violation] = []
+    for subschema, path in _walk_schemas(schema):
+        for keyword, (code, zh_name, en_name) in _OWN_VALUES.items():
+            if keyword not in subschema:
+                continue
+            value = subschema[keyword]
+            if keyword == "examples":
+                if not isinstance(value, list):
+                    continue  # the meta-schema reports it
+                items: list[tuple[tuple[str | int, ...], Any]] = [
+                    ((keyword, index), item) for index, item in enumerate(value)
+                ]
+            else:
+                items = [((keyword,), value)]
+            for tokens, item in items:
+                why = _refusal(root, subschema, item)
+                if why is not None:
+                    zh, en = why
+                    problems.append(
+                        Violation(
+                            code,
+                            json_pointer((*path, *tokens)),
+                            f"{zh_name}不符合字段自身的定义：{zh} "
+                            f"({en_name} {short(repr(item), 60)} fails the field's own schema: {en})",
+                        )
+                    )
+    return problems
+
+
+def _refusal(
+    root: Draft202012Validator, subschema: Mapping[str, Any], value: Any
+) -> tuple[str, str] | None:
+    """Why ``subschema`` (resolving as ``root`` does) refuses ``value``, or None."""
+    try:
+        errors = sorted(
+            root.evolve(schema=subschema).iter_errors(value),
+            key=lambda error: (list(map(str, error.absolute_path)), str(error.validator)),
+        )
+    except Exception:  # noqa: BLE001 - e.g. a pattern Python cannot compile: reported elsewhere
+        return None
+    if not errors:
+        return None
+    zh_parts, en_parts = [], []
+    for error in errors:
+        where = json_pointer(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [n for n in error.validator_value if n not in error.instance]
+            zh, en = f"缺少必填项 {', '.join(map(str, missing))}", f"lacks {missing!r}"
+        else:
+            zh, en = describe(error.validator, error.validator_value, error.cause, error.message)
+        zh_parts.append(f"{where} {zh}" if where else zh)
+        en_parts.append(f"{where} {en}" if where else en)
+    return "；".join(dict.fromkeys(zh_parts)), "; ".join(dict.fromkeys(en_parts))
 
 
 _short = short

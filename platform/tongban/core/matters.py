@@ -142,6 +142,31 @@ class ApprovalChain:
         return cls(initial, final)
 
 
+class EscalationMode(StrEnum):
+    """How a matter decided at a higher level (县初审市终审 …) yields its one decision.
+
+    - ``art35`` (行政许可法第三十五条): the final level decides and its department seals the
+      决定书; the initial level's case delivers (送达) that sealed document to the applicant.
+    - ``opinion`` (上报件, 乌兰察布 2015): the final level's reviewed and signed opinion
+      (审核签批意见) comes back sealed by its department, and the initial level's window issues
+      the decision document on that basis, naming the opinion it rests on.
+    """
+
+    ART35 = "art35"
+    OPINION = "opinion"
+
+    @property
+    def label(self) -> str:
+        return _ESCALATION_LABELS[self]
+
+
+_ESCALATION_LABELS = {
+    EscalationMode.ART35: "终审层级决定并送达（行政许可法第三十五条）",
+    EscalationMode.OPINION: "终审层级审核签批、初审层级出具决定书（上报件）",
+}
+DEFAULT_ESCALATION = EscalationMode.ART35
+
+
 @dataclass(frozen=True)
 class Procedure:
     steps: tuple[StepKind, ...]  # ordered step kinds every path must contain
@@ -167,6 +192,7 @@ class MatterSpec:
     form: dict[str, Any] = field(default_factory=dict)  # JSON Schema Draft 2020-12
     conditions: str = ""  # 受理条件
     notify_and_commit: bool = False  # 告知承诺制
+    escalation: EscalationMode = DEFAULT_ESCALATION  # only meaningful when the chain escalates
 
     @property
     def instant(self) -> bool:
@@ -203,7 +229,10 @@ BASIC_CODE_LENGTH = 12
 
 def basic_code_problem(code: str) -> str | None:
     if len(code) != BASIC_CODE_LENGTH:
-        return f"基本编码 has {BASIC_CODE_LENGTH} characters (got {len(code)})"
+        return (
+            f"基本编码应为 {BASIC_CODE_LENGTH} 位 "
+            f"(a basic code has {BASIC_CODE_LENGTH} characters, got {len(code)})"
+        )
     if not code.isalnum() or not code.isascii() or code != code.upper():
-        return "基本编码 uses digits and upper-case letters only"
+        return "基本编码只能包含数字和大写字母 (digits and upper-case letters only)"
     return None

@@ -214,6 +214,13 @@ class SealKey:
             raise SealError(f"seal key {data.get('key_id')!r}: {exc}") from exc
 
 
+def keys_json(keys: Iterable[SealKey]) -> bytes:
+    """The public keys file ``tongban verify --keys`` reads: a JSON list of ``to_dict()``
+    objects (UTF-8, indented). Only public data: no private key is ever in a ``SealKey``."""
+    items = [key.to_dict() for key in keys]
+    return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def keys_by_id(keys: Iterable[SealKey]) -> dict[str, SealKey]:
     """Index keys by id (a repeated id is an error, never a silent overwrite)."""
     by_id: dict[str, SealKey] = {}
@@ -253,12 +260,19 @@ class ResultDocument:
     applicant_kind: str = ""  # core.applicants.ApplicantKind value
     document_number: str = ""
     tenant_code: str = ""
+    basis: Mapping[str, Any] | None = None  # the sealed opinion it rests on (上报件): see below
 
     @property
     def title(self) -> str:
         return TITLES[Outcome(self.outcome)]
 
     def to_document(self) -> dict[str, Any]:
+        document = self._fields()
+        if self.basis is not None:
+            document["basis"] = dict(self.basis)
+        return document
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "type": RESULT_TYPE,
             "version": RESULT_VERSION,
@@ -278,6 +292,64 @@ class ResultDocument:
             "decided_on": self.decided_on.isoformat(),
             "department": {"name": self.department_name, "uscc": self.department_uscc},
         }
+
+
+OPINION_TITLE = "审核签批意见"
+OPINION_TYPE = "tongban.opinion"
+
+
+@dataclass(frozen=True)
+class OpinionDocument:
+    """The final level's reviewed and signed opinion (审核签批意见) in a 上报件 escalation: not
+    a decision, the ground the initial level's decision rests on. Sealed by the final level's
+    department like a result document (the same ``department`` check applies)."""
+
+    case_number: str  # the final level's case
+    origin_case_number: str  # the initial level's case it answers
+    outcome: Outcome
+    opinion: str  # 同意 / 不同意 …
+    reasons: str
+    signed_on: dt.date
+    department_name: str
+    department_uscc: str
+    matter_code: str
+    matter_name: str
+    applicant_name: str
+    document_number: str = ""
+    tenant_code: str = ""
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "type": OPINION_TYPE,
+            "version": RESULT_VERSION,
+            "title": OPINION_TITLE,
+            "outcome": str(Outcome(self.outcome)),
+            "document_number": self.document_number,
+            "case_number": self.case_number,
+            "origin_case_number": self.origin_case_number,
+            "tenant": self.tenant_code,
+            "applicant": {"name": self.applicant_name},
+            "matter": {"code": self.matter_code, "name": self.matter_name},
+            "opinion": self.opinion,
+            "reasons": self.reasons,
+            "decided_on": self.signed_on.isoformat(),
+            "department": {"name": self.department_name, "uscc": self.department_uscc},
+        }
+
+
+def basis_of(sealed: SealedDocument) -> dict[str, Any]:
+    """How a decision names the sealed opinion it rests on: its title, document number, case,
+    department, SM3 digest and seal key id (enough to fetch and verify it)."""
+    seal = sealed.seal or {}
+    department = sealed.document.get("department") or {}
+    return {
+        "title": sealed.document.get("title", OPINION_TITLE),
+        "document_number": sealed.document.get("document_number", ""),
+        "case_number": sealed.document.get("case_number", ""),
+        "department": {"name": department.get("name", ""), "uscc": department.get("uscc", "")},
+        "digest": seal.get("digest", ""),
+        "key_id": seal.get("key_id", ""),
+    }
 
 
 @dataclass(frozen=True)

@@ -84,11 +84,19 @@ def create_key(
         parsed_role = Role(role)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        problems.append(Violation("API_KEY_ROLE", "/role", f"role must be one of {choices}"))
+        problems.append(
+            Violation(
+                "API_KEY_ROLE", "/role", f"角色须为 {choices} 之一 (role must be one of {choices})"
+            )
+        )
         parsed_role = None
     name = name.strip()
     if not name or len(name) > 100:
-        problems.append(Violation("API_KEY_NAME", "/name", "name must be 1–100 characters"))
+        problems.append(
+            Violation(
+                "API_KEY_NAME", "/name", "名称须为 1–100 个字符 (name must be 1–100 characters)"
+            )
+        )
     if department is not None:
         codes = {d.code for d in uow.departments.of_tenant(tenant.id)}
         if department not in codes:
@@ -96,7 +104,8 @@ def create_key(
                 Violation(
                     "API_KEY_DEPARTMENT",
                     "/department",
-                    f"department {department} does not exist in tenant {tenant_code}",
+                    f"单位 {tenant_code} 没有部门 {department} "
+                    f"(department {department} does not exist in tenant {tenant_code})",
                 )
             )
     if problems or parsed_role is None:

@@ -284,10 +284,14 @@ def _identity(document: Mapping[str, Any]) -> tuple[str, str]:
     problems = []
     if kind not in KINDS:
         problems.append(
-            Violation("MATTER_KIND", "/kind", f"kind must be one of {', '.join(KINDS)}")
+            Violation(
+                "MATTER_KIND",
+                "/kind",
+                f"kind 须为 {', '.join(KINDS)} 之一 (kind must be one of {', '.join(KINDS)})",
+            )
         )
     if not isinstance(code, str) or not code:
-        problems.append(Violation("MATTER_CODE", "/code", "code (基本编码) is required"))
+        problems.append(Violation("MATTER_CODE", "/code", "基本编码为必填项 (code is required)"))
     if problems:
         raise InvalidDefinition(problems)
     return str(kind), str(code)

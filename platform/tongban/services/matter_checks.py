@@ -51,8 +51,9 @@ def unstaffed_tasks(flow: Mapping[str, Any], context: MatterContext) -> list[Vio
                 Violation(
                     "FLOW_ASSIGNEE_UNSTAFFED",
                     f"/flow/nodes/{index}",
-                    f"node {node.get('id')!r}: 部门 {department} 没有 {role} 角色的用户 "
-                    f"(no user of department {department} holds role {role})",
+                    f"节点 {node.get('id')!r}：部门 {department} 没有 {role} 角色的用户 "
+                    f"(node {node.get('id')!r}: no user of department {department} holds "
+                    f"role {role})",
                 )
             )
     return problems
@@ -96,6 +97,7 @@ def check_matter_document(
             flow_context=FlowContext(
                 departments=frozenset(context.departments),
                 known_matters=context.known_matters,
+                form_schemas=schemas.forms,
             ),
             receiving_implementation_published=context.receiver_published,
         )

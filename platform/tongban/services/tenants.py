@@ -29,7 +29,10 @@ def upsert_tenant(uow: UnitOfWork, doc: TenantDoc, parent_code: str | None) -> T
         and parent is not None
         and doc.level not in ALLOWED_CHILD_LEVEL[Level(parent.level)]
     ):
-        problem = f"a {doc.level.key} cannot be under a {Level(parent.level).key}"
+        problem = (
+            f"{doc.level.label}单位不能隶属于{Level(parent.level).label}单位 "
+            f"(a {doc.level.key} cannot be under a {Level(parent.level).key})"
+        )
     if problem:
         raise InvalidDefinition([Violation("TENANT_CODE", "/code", problem)])
     tenant = uow.tenants.find(doc.code)

@@ -58,15 +58,17 @@ def _tenant_violations(snapshot: TreeSnapshot) -> Iterator[Violation]:
             yield Violation(
                 "TENANT_LEVEL",
                 "/level",
-                f"a {doc.level.key} tenant cannot sit under the {parent.doc.level.key} "
-                f"{parent.doc.code} (allowed: {allowed})",
+                f"{doc.level.label}单位不能隶属于{parent.doc.level.label}单位 {parent.doc.code} "
+                f"(a {doc.level.key} tenant cannot sit under the {parent.doc.level.key} "
+                f"{parent.doc.code}; allowed: {allowed})",
                 tenant.path,
             )
         if doc.code in first_with_code:
             yield Violation(
                 "TENANT_DUPLICATE_CODE",
                 "/code",
-                f"tenant code {doc.code} is also defined in {first_with_code[doc.code].path}",
+                f"单位代码 {doc.code} 已在 {first_with_code[doc.code].path} 中定义 "
+                f"(tenant code {doc.code} is also defined in {first_with_code[doc.code].path})",
                 tenant.path,
             )
         else:
@@ -74,13 +76,13 @@ def _tenant_violations(snapshot: TreeSnapshot) -> Iterator[Violation]:
     yield from _across_tenants(
         snapshot,
         "USER_DUPLICATE_USERNAME",
-        "username {value!r} is also used in {where}",
+        "用户名 {value!r} 已在 {where} 中使用 (username {value!r} is also used in {where})",
         lambda t: [(f"/users/{i}/username", u.username) for i, u in enumerate(t.doc.users)],
     )
     yield from _across_tenants(
         snapshot,
         "DEPARTMENT_DUPLICATE_USCC",
-        "统一社会信用代码 {value} is also used in {where}",
+        "统一社会信用代码 {value} 已在 {where} 中使用 (USCC {value} is also used in {where})",
         lambda t: [(f"/departments/{i}/uscc", d.uscc) for i, d in enumerate(t.doc.departments)],
     )
 

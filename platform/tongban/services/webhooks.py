@@ -7,6 +7,11 @@ is queued exactly when it is committed. ``deliver_due`` (the Celery task
 ``f"{timestamp}.{body}"``) and records the outcome: delivered on 2xx, else a retry with
 exponential backoff, and after ``MAX_ATTEMPTS`` failed. Each delivery has its own event id,
 so a receiver drops duplicates (a delivery is at least once, never exactly once).
+
+Targets are public addresses only (``webhook_targets``: checked when subscribing and again
+right before each delivery, redirects never followed, ``TONGBAN_WEBHOOK_ALLOW`` for an
+intranet); ``lastError`` is a class of failure, never the receiver's answer or a socket
+error's text. Event kinds are those of ``services.cases.event_kinds``.
 """
 
 from __future__ import annotations
@@ -15,16 +20,12 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import re
 import secrets
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 
@@ -32,9 +33,20 @@ from tongban.adapters.db.api_models import WebhookDelivery, WebhookSubscription
 from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
 from tongban.core.audit import AuditEvent
-from tongban.core.errors import NotFound, TongbanError
+from tongban.core.errors import NotFound
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
+from tongban.services.cases.event_kinds import EVENT_KINDS, base_kind, subscribable
+from tongban.services.webhook_targets import (
+    FAILURE_REFUSED,
+    FAILURE_STATUS,
+    InvalidWebhook,
+    Target,
+    TargetPolicy,
+    failure_class,
+    post,
+    vet,
+)
 
 TIMEOUT_SECONDS = 5.0
 BACKOFF_SECONDS = 10
@@ -47,13 +59,11 @@ ABSENT_TTL_SECONDS = 10.0
 """How long "this tenant has no subscriptions" is believed without asking the database
 (another process's new subscription is seen within it; this process's at once)."""
 SIGNATURE_TOLERANCE_SECONDS = 300
-MAX_URL = 500
 MAX_EVENTS = 50
-_KIND = re.compile(r"[A-Z][A-Za-z]{1,39}")
 
-Sender = Callable[[str, bytes, Mapping[str, str]], int]
-"""POST ``body`` to ``url`` with ``headers``; the HTTP status. Raises ``OSError`` when no
-response came (refused, timeout, DNS)."""
+Sender = Callable[[Target, bytes, Mapping[str, str]], int]
+"""POST ``body`` to a checked ``Target`` with ``headers``; the HTTP status. Raises
+``OSError`` when no response came (refused, timeout)."""
 
 
 class KeyBox(Protocol):
@@ -61,10 +71,6 @@ class KeyBox(Protocol):
 
     def encrypt_private_key(self, private_hex: str, *, key_id: str) -> str: ...
     def decrypt_private_key(self, token: str, *, key_id: str) -> str: ...
-
-
-class InvalidWebhook(TongbanError):
-    """A subscription's URL or event list is not acceptable (INVALID_INPUT)."""
 
 
 @dataclass(frozen=True)
@@ -112,12 +118,19 @@ class DeliverySummary:
 
 
 def subscribe(
-    uow: UnitOfWork, box: KeyBox, actor: Actor, url: str, events: Sequence[str]
+    uow: UnitOfWork,
+    box: KeyBox,
+    actor: Actor,
+    url: str,
+    events: Sequence[str],
+    *,
+    policy: TargetPolicy | None = None,
 ) -> tuple[SubscriptionView, str]:
     """A subscription of the unit of work's tenant (its admin only) and its secret. The
-    secret is returned here only; it is stored encrypted."""
+    secret is returned here only; it is stored encrypted. ``policy``: the deployment's
+    allow-list (default: ``TONGBAN_WEBHOOK_ALLOW`` of this process)."""
     _require_admin(uow, actor)
-    url, kinds = check_url(url), check_events(events)
+    url, kinds = check_url(url, policy), check_events(events)
     row = WebhookSubscription(
         tenant_id=uow.tenant_id, url=url, secret="", events=kinds, active=True, failures=0
     )
@@ -170,26 +183,33 @@ def list_subscriptions(
     return views
 
 
-def check_url(url: str) -> str:
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidWebhook(f"webhook URL must be http:// or https:// with a host: {url!r}")
-    if len(url) > MAX_URL or parts.username or parts.password:
-        raise InvalidWebhook(f"webhook URL must be at most {MAX_URL} characters, no credentials")
+def check_url(url: str, policy: TargetPolicy | None = None) -> str:
+    """``url`` if webhooks may send to it: its form, and every address its host resolves to
+    now is public or allowed (a name that does not resolve yet is checked at delivery)."""
+    vet(url, policy or TargetPolicy.from_environment(), unresolved_ok=True)
     return url
 
 
 def check_events(events: Sequence[str]) -> list[str]:
-    """Event kinds (``CaseSubmitted``, ``CaseAccepted`` …) or ``["*"]`` for every event."""
+    """Event kinds (``services.cases.event_kinds``: ``CaseSubmitted``, ``CaseAccepted`` …,
+    ``StepCompleted`` or ``StepCompleted:pass``) or ``["*"]`` for every event."""
     kinds = sorted({str(e).strip() for e in events or ()})
     if not kinds or len(kinds) > MAX_EVENTS:
-        raise InvalidWebhook(f"events: give 1 to {MAX_EVENTS} event kinds, or '*'")
+        raise InvalidWebhook(
+            f"events：请给出 1 到 {MAX_EVENTS} 个事件类型，或 '*' "
+            f"(events: give 1 to {MAX_EVENTS} event kinds, or '*')"
+        )
     if "*" in kinds:
         return ["*"]
-    bad = [k for k in kinds if not _KIND.fullmatch(k)]
+    known = subscribable()
+    bad = [k for k in kinds if k not in known]
     if bad:
-        raise InvalidWebhook(f"events: not an event kind: {', '.join(bad)}")
+        shown = ", ".join(repr(k[:60]) for k in bad[:5])
+        raise InvalidWebhook(
+            f"events：没有这种事件类型 {shown}；可用的有 {', '.join(EVENT_KINDS)} 或 '*' "
+            f"(events: unknown event kind {shown})",
+            data={"unknown": bad[:5], "known": list(EVENT_KINDS)},
+        )
     return kinds
 
 
@@ -255,7 +275,7 @@ def enqueue(uow: UnitOfWork, case: CaseRecord, event: AuditEvent, now: dt.dateti
     wanted = [
         sub_id
         for sub_id, kinds in _subscriptions_of(uow, case.tenant_id)
-        if "*" in kinds or event.kind in kinds
+        if "*" in kinds or event.kind in kinds or base_kind(event.kind) in kinds
     ]
     for sub_id in wanted:
         event_id = uuid.uuid4().hex
@@ -369,24 +389,10 @@ def body_of(payload: Mapping[str, Any]) -> bytes:
     )
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
-        return None  # a 3xx is an answer (a failure), never followed
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def http_sender(url: str, body: bytes, headers: Mapping[str, str]) -> int:
-    """The real sender: urllib POST, ``TIMEOUT_SECONDS``, redirects not followed."""
-    request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
-    try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            response.read(1024)
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return int(exc.code)
+def http_sender(target: Target, body: bytes, headers: Mapping[str, str]) -> int:
+    """The real sender: POST to the target's checked addresses within ``TIMEOUT_SECONDS``,
+    redirects not followed (a 3xx is a failure)."""
+    return post(target, body, headers, TIMEOUT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -407,8 +413,14 @@ def deliver_due(
     *,
     box: KeyBox,
     batch: int = BATCH,
+    policy: TargetPolicy | None = None,
 ) -> DeliverySummary:
     """Send up to ``batch`` deliveries that are due at ``now`` and record each outcome.
+
+    Each target is checked again right before sending (``webhook_targets.vet``: its host
+    resolved now, every address public or in ``policy``'s allow-list) and the connection
+    goes to a checked address; a refused target is a failure like any other (retried: the
+    name may point elsewhere later), recorded as its class.
 
     The batch is claimed in one short transaction (``FOR UPDATE SKIP LOCKED`` on
     PostgreSQL; SQLite's writer lock elsewhere) by moving its ``next_attempt_at`` past the
@@ -417,6 +429,7 @@ def deliver_due(
     claim lapses: delivery is at least once, and receivers drop duplicates by event id.
     """
     now = now.astimezone(dt.UTC)
+    policy = policy or TargetPolicy.from_environment()
     summary = DeliverySummary()
     claimed = _claim(db, now, box, batch, summary)
     summary.claimed = len(claimed)
@@ -431,10 +444,12 @@ def deliver_due(
         }
         error: str | None
         try:
-            status = sender(item.url, item.body, headers)
-            error = None if 200 <= status < 300 else f"HTTP {status}"
+            status = sender(vet(item.url, policy), item.body, headers)
+            error = None if 200 <= status < 300 else FAILURE_STATUS
+        except InvalidWebhook:
+            error = FAILURE_REFUSED
         except Exception as exc:  # noqa: BLE001 - any failure to get an answer is a retry
-            error = f"{type(exc).__name__}: {exc}"[:500]
+            error = failure_class(exc)
         outcome = _record(db, item, now, error)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     return summary

@@ -28,20 +28,34 @@ _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _PRIVATE_HEX = re.compile(r"[0-9a-f]{64}")
 
 
+def seal_key_problem(setting: str) -> str | None:
+    """Why the TONGBAN_SEAL_KEY value cannot be used, or None (checked at start-up and by
+    ``/health``; the reason names the setting, never its value)."""
+    if not setting:
+        return (
+            "未配置 TONGBAN_SEAL_KEY，无法加解密印章私钥 "
+            "(TONGBAN_SEAL_KEY is not configured: seal private keys cannot be "
+            "encrypted/decrypted)"
+        )
+    if _HEX64.fullmatch(setting):
+        return None
+    if len(setting) < MIN_PASSPHRASE:
+        return (
+            f"TONGBAN_SEAL_KEY 须为 64 位十六进制或至少 {MIN_PASSPHRASE} 个字符的口令 "
+            f"(TONGBAN_SEAL_KEY must be 64 hex characters or a passphrase of at least "
+            f"{MIN_PASSPHRASE} characters)"
+        )
+    return None
+
+
 @functools.lru_cache(maxsize=4)
 def derive_seal_key(setting: str) -> bytes:
     """The 32-byte key-encryption key from the TONGBAN_SEAL_KEY value."""
-    if not setting:
-        raise SealError(
-            "TONGBAN_SEAL_KEY is not configured: seal private keys cannot be encrypted/decrypted"
-        )
+    problem = seal_key_problem(setting)
+    if problem is not None:
+        raise SealError(problem)
     if _HEX64.fullmatch(setting):
         return bytes.fromhex(setting)
-    if len(setting) < MIN_PASSPHRASE:
-        raise SealError(
-            f"TONGBAN_SEAL_KEY must be 64 hex characters or a passphrase of at least "
-            f"{MIN_PASSPHRASE} characters"
-        )
     return hashlib.scrypt(
         setting.encode("utf-8"), salt=_SALT, n=2**15, r=8, p=1, maxmem=64 * 1024 * 1024, dklen=32
     )

@@ -176,6 +176,8 @@ class ResultDocument(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    # decision (决定书) | opinion (审核签批意见 of a 上报件): one decision per application
+    kind: Mapped[str] = mapped_column(String(16), server_default="decision", default="decision")
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     seal: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -113,6 +113,24 @@ class UnitOfWork:
             writable = after.writable_ids if isinstance(after, TenantScope) else before.writable_ids
             self._set_scope(replace(before, writable_ids=writable))
 
+    @contextmanager
+    def reading_linked(self, linked: CaseRecord) -> Iterator[None]:
+        """Inside the block, reads also see the tenant of ``linked`` — a case reached through
+        a link (``CaseStore.by_link``) — and its ancestors; nothing more may be written, and
+        afterwards the scope is the actor's again. For what one level's case shows of the
+        other's (the one sealed decision, where the applicant collects it)."""
+        before = self.scope
+        if not isinstance(before, TenantScope):
+            yield
+            return
+        tenant = self.tenants.by_id(linked.tenant_id)
+        lineage = {t.id for t in self.tenants.ancestors(tenant)} | {tenant.id}
+        self._set_scope(replace(before, visible_ids=before.visible_ids | lineage))
+        try:
+            yield
+        finally:
+            self._set_scope(before)
+
     def _set_scope(self, scope: Scope) -> None:
         self.scope = scope
         self.session.info["scope"] = scope

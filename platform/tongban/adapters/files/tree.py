@@ -40,6 +40,8 @@ MATTERS_DIR = "matters"
 FILE_UNEXPECTED = "FILE_UNEXPECTED"
 FILE_NAME_MISMATCH = "FILE_NAME_MISMATCH"
 TREE_EMPTY = "TREE_EMPTY"
+_HOLDS = f"{TENANT_FILE}、{MATTERS_DIR}/、{CALENDARS_DIR}/ 和下级单位文件夹"
+_HOLDS_EN = f"{TENANT_FILE}, {MATTERS_DIR}/, {CALENDARS_DIR}/ and sub-tenant folders"
 
 _MATTER_FILE = re.compile(r"(?P<code>[^.]+)\.(?P<kind>standard|implementation)\.yaml")
 
@@ -122,7 +124,7 @@ class _Reader:
 
     def read(self) -> TreeSnapshot:
         if not self.root.is_dir():
-            self.problem(FILE_UNREADABLE, self.root, f"{self.root}: no such directory")
+            self.problem(FILE_UNREADABLE, self.root, f"{self.root}: 目录不存在 (no such directory)")
         elif (self.root / TENANT_FILE).is_file():
             self.tenant_folder(self.root, ())
         else:
@@ -133,10 +135,17 @@ class _Reader:
                     self.tenant_folder(child, ())
                 else:
                     self.problem(
-                        FILE_UNEXPECTED, child, f"folder {child.name}/ has no {TENANT_FILE}"
+                        FILE_UNEXPECTED,
+                        child,
+                        f"文件夹 {child.name}/ 中没有 {TENANT_FILE} "
+                        f"(folder {child.name}/ has no {TENANT_FILE})",
                     )
             if not self.tenants and not self.violations:
-                self.problem(TREE_EMPTY, self.root, f"{self.root}: no tenant folder found")
+                self.problem(
+                    TREE_EMPTY,
+                    self.root,
+                    f"{self.root}: 未找到任何单位文件夹 (no tenant folder found)",
+                )
         return TreeSnapshot(tuple(self.tenants), tuple(self.violations), tuple(self.orphans))
 
     def tenant_folder(self, folder: Path, parent_path: tuple[str, ...]) -> None:
@@ -151,8 +160,9 @@ class _Reader:
             self.problem(
                 FILE_NAME_MISMATCH,
                 file,
-                f"folder {folder.name}/ holds tenant {tenant.code}: the folder must be named "
-                "after the code",
+                f"文件夹 {folder.name}/ 存放的是单位 {tenant.code}，文件夹须以单位代码命名 "
+                f"(folder {folder.name}/ holds tenant {tenant.code}: the folder must be named "
+                "after the code)",
                 "/code",
             )
         path = (*parent_path, tenant.code if tenant else folder.name)
@@ -175,16 +185,20 @@ class _Reader:
                 self.problem(
                     FILE_UNEXPECTED,
                     child,
-                    f"folder {child.name}/ has no {TENANT_FILE}; a tenant folder holds only "
-                    f"{TENANT_FILE}, {MATTERS_DIR}/, {CALENDARS_DIR}/ and sub-tenant folders",
+                    f"文件夹 {child.name}/ 中没有 {TENANT_FILE}；单位文件夹只能包含 {_HOLDS} "
+                    f"(folder {child.name}/ has no {TENANT_FILE}; a tenant folder holds only "
+                    f"{_HOLDS_EN})",
                 )
             else:
-                hint = " (did you mean tenant.yaml?)" if child.name.startswith("tenant.") else ""
+                tenant_like = child.name.startswith("tenant.")
+                hint_zh = f"（应为 {TENANT_FILE}？）" if tenant_like else ""
+                hint = f" (did you mean {TENANT_FILE}?)" if tenant_like else ""
                 self.problem(
                     FILE_UNEXPECTED,
                     child,
-                    f"unexpected file {child.name}{hint}; a tenant folder holds only "
-                    f"{TENANT_FILE}, {MATTERS_DIR}/, {CALENDARS_DIR}/ and sub-tenant folders",
+                    f"多余的文件 {child.name}{hint_zh}；单位文件夹只能包含 {_HOLDS} "
+                    f"(unexpected file {child.name}{hint}; a tenant folder holds only "
+                    f"{_HOLDS_EN})",
                 )
 
     def calendars(self, folder: Path) -> tuple[ArrangementDoc, ...]:
@@ -197,8 +211,9 @@ class _Reader:
                 self.problem(
                     FILE_UNEXPECTED,
                     file,
-                    f"unexpected {file.name} in {CALENDARS_DIR}/: it holds only <year>.yaml "
-                    "files, one official arrangement (放假安排) per year",
+                    f"{CALENDARS_DIR}/ 中多余的 {file.name}：只能包含 <年份>.yaml，每年一份放假安排 "
+                    f"(unexpected {file.name} in {CALENDARS_DIR}/: it holds only <year>.yaml "
+                    "files, one official arrangement (放假安排) per year)",
                 )
                 continue
             doc, problems = read_arrangement(file, name=self.rel(file))
@@ -213,7 +228,11 @@ class _Reader:
         if not folder.exists():
             return ()
         if not folder.is_dir():
-            self.problem(FILE_UNEXPECTED, folder, f"{MATTERS_DIR} must be a folder")
+            self.problem(
+                FILE_UNEXPECTED,
+                folder,
+                f"{MATTERS_DIR} 须为文件夹 ({MATTERS_DIR} must be a folder)",
+            )
             return ()
         loaded = []
         for file in _entries(folder):
@@ -222,9 +241,11 @@ class _Reader:
                 self.problem(
                     FILE_UNEXPECTED,
                     file,
-                    f"unexpected {'folder' if file.is_dir() else 'file'} {file.name}; "
+                    f"多余的{'文件夹' if file.is_dir() else '文件'} {file.name}；{MATTERS_DIR}/ "
+                    "只能包含 <基本编码>.standard.yaml 和 <基本编码>.implementation.yaml "
+                    f"(unexpected {'folder' if file.is_dir() else 'file'} {file.name}; "
                     f"{MATTERS_DIR}/ holds <basic code>.standard.yaml and "
-                    "<basic code>.implementation.yaml files",
+                    "<basic code>.implementation.yaml files)",
                 )
                 continue
             loaded.append(self.matter_file(file, match["kind"], match["code"], tenant, departments))
@@ -253,8 +274,9 @@ class _Reader:
                     self.problem(
                         FILE_NAME_MISMATCH,
                         file,
-                        f"{key} {found!r} disagrees with the file name {file.name} "
-                        f"(expected {matter_file_name(data.get('code', code), data.get('kind', kind))})",
+                        f"{key} {found!r} 与文件名 {file.name} 不一致 ({key} {found!r} "
+                        f"disagrees with the file name {file.name}; expected "
+                        f"{matter_file_name(data.get('code', code), data.get('kind', kind))})",
                         f"/{key}",
                     )
                     doc = None

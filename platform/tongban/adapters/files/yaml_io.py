@@ -74,7 +74,7 @@ def loads_yaml(text: str, *, name: str = "<string>") -> tuple[Any, list[Violatio
         code = FILE_DUPLICATE_KEY if isinstance(exc, _DuplicateKey) else FILE_SYNTAX
         return None, [Violation(code, "", _marked_message(name, exc), name)]
     except yaml.YAMLError as exc:
-        return None, [Violation(FILE_SYNTAX, "", f"{name}: {exc}", name)]
+        return None, [Violation(FILE_SYNTAX, "", f"{name}: YAML 语法错误 ({exc})", name)]
 
 
 def pointer_lines(text: str) -> dict[str, int]:
@@ -108,7 +108,13 @@ def _marked_message(name: str, exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.problem and exc.context_mark and exc.context_mark is not mark:
         problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
-    return f"{where}: {problem}"
+    if isinstance(exc, _DuplicateKey):
+        zh = "键重复"
+    elif "keys must be strings" in problem:
+        zh = "键须为字符串"
+    else:
+        zh = "YAML 语法错误"
+    return f"{where}: {zh} ({problem})"
 
 
 def load_yaml(
@@ -130,10 +136,17 @@ def read_text(path: str | os.PathLike[str], label: str) -> tuple[str | None, lis
     try:
         return Path(path).read_bytes().decode("utf-8"), []
     except OSError as exc:
-        return None, [Violation(FILE_UNREADABLE, "", f"{label}: {exc.strerror or exc}", label)]
+        return None, [
+            Violation(FILE_UNREADABLE, "", f"{label}: 无法读取 ({exc.strerror or exc})", label)
+        ]
     except UnicodeDecodeError as exc:
         return None, [
-            Violation(FILE_UNREADABLE, "", f"{label}: not UTF-8 (byte {exc.start})", label)
+            Violation(
+                FILE_UNREADABLE,
+                "",
+                f"{label}: 不是 UTF-8 编码 (not UTF-8, byte {exc.start})",
+                label,
+            )
         ]
 
 

@@ -21,7 +21,9 @@ from graphene.types.generic import GenericScalar
 from tongban import bootstrap
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.adapters.graphql.context import GraphQLContext
+from tongban.adapters.graphql.cross_level import CrossLevelType
 from tongban.adapters.graphql.paging import decode_cursor, encode_cursor
+from tongban.adapters.graphql.seals import SealedResult
 from tongban.core.applicants import ApplicantKind as ApplicantKindValue
 from tongban.core.errors import InvalidDefinition, NotFound, Violation
 from tongban.core.roles import Role as RoleValue
@@ -35,6 +37,7 @@ from tongban.services.cases import (
     steps,
     supervision,
 )
+from tongban.services.cases.cross_level import cross_level as cross_level_of
 from tongban.services.cases.results import CaseResults
 from tongban.services.cases.views import CaseView
 
@@ -74,8 +77,22 @@ def _object(value: Any, pointer: str) -> dict[str, Any]:
 
 
 def page_size(first: int | None) -> int:
-    """``first`` clamped to 0…MAX_FIRST (0 asks for the total only)."""
-    return DEFAULT_FIRST if first is None else min(max(first, 0), MAX_FIRST)
+    """``first`` capped at MAX_FIRST (0 asks for the total only); a negative page size is
+    refused like ``matters`` refuses one, never silently read as 0."""
+    if first is None:
+        return DEFAULT_FIRST
+    if first < 0:
+        raise InvalidDefinition(
+            [
+                Violation(
+                    "PAGE_SIZE",
+                    "/first",
+                    f"每页条数不能为负数 (first must be 0–{MAX_FIRST}; more is capped at {MAX_FIRST})",
+                )
+            ],
+            "invalid page size",
+        )
+    return min(first, MAX_FIRST)
 
 
 @dataclass(frozen=True)
@@ -279,6 +296,13 @@ class Case(graphene.ObjectType):
     result = graphene.Field(
         SealVerification, description="the sealed result's verification (null: no result)"
     )
+    result_document = graphene.Field(
+        SealedResult,
+        description="the sealed result itself: canonical JSON, seal, PDF address (null: none)",
+    )
+    cross_level = graphene.Field(
+        CrossLevelType, description="an escalated application's one decision (null: none)"
+    )
     audit_problems = graphene.List(
         graphene.NonNull(graphene.String),
         required=True,
@@ -309,6 +333,13 @@ class Case(graphene.ObjectType):
             return results.verify(uow, self.number)
 
         return _read(info, read)
+
+    def resolve_result_document(self, info: graphene.ResolveInfo) -> Any:
+        results = _results(_ctx(info))
+        return _read(info, lambda uow: results.stored(uow, self.number))
+
+    def resolve_cross_level(self, info: graphene.ResolveInfo) -> Any:
+        return _read(info, lambda uow: cross_level_of(uow, self.number))
 
     def resolve_audit_problems(self, info: graphene.ResolveInfo) -> list[str]:
         problems = _read(info, lambda uow: listing.verify_case_chain(uow, self.number))

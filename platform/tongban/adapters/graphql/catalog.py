@@ -395,7 +395,13 @@ class Query:
         first = DEFAULT_FIRST if first is None else first  # an explicit null is the default
         if not 1 <= first <= MAX_FIRST:
             raise InvalidDefinition(
-                [Violation("PAGE_SIZE", "/first", f"first must be 1–{MAX_FIRST}")],
+                [
+                    Violation(
+                        "PAGE_SIZE",
+                        "/first",
+                        f"first 须为 1–{MAX_FIRST} (first must be 1–{MAX_FIRST})",
+                    )
+                ],
                 "invalid page size",
             )
         offset = decode_cursor(after) if after else 0

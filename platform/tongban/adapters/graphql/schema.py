@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from tongban.adapters.graphql import calendars, cases, catalog, definitions, webhooks
+from tongban.adapters.graphql import calendars, cases, catalog, definitions, seals, webhooks
 
 
 class Query(
@@ -13,6 +13,7 @@ class Query(
     definitions.Query,
     webhooks.Query,
     calendars.Query,
+    seals.Query,
     graphene.ObjectType,
 ):
     """通办 GraphQL API."""

@@ -1,15 +1,24 @@
 """The /graphql endpoint: a hand-written Flask view (parse → validate → execute).
 
 POST ``application/json`` ``{"query", "variables", "operationName"}``. In order:
-1. body and query size (HTTP 413 ``QUERY_TOO_LARGE``), well-formed JSON (400 ``BAD_REQUEST``);
-2. credentials (401 ``UNAUTHENTICATED``; see auth.py);
-3. parse (400 ``GRAPHQL_PARSE_FAILED``);
-4. validate with graphql-core's ``specified_rules`` (+ the introspection switch), then, if
-   the document is sound, the limits: depth (graphene's ``depth_limit_validator``), field
-   count with fragments expanded, and aliases (400, every problem listed);
-5. execute. Errors a resolver raises on purpose (``TongbanError``) come back with their
-   code (HTTP 200, partial data); anything else is HTTP 500 ``INTERNAL`` with a request id
-   that is logged with the traceback.
+1. a ``Content-Length`` over the body limit (HTTP 413 ``QUERY_TOO_LARGE``), read nothing;
+2. credentials (401 ``UNAUTHENTICATED``; see auth.py), still before the body is read;
+3. the body, read up to its limit whether chunked or not (413 ``QUERY_TOO_LARGE``), then
+   well-formed JSON (400 ``BAD_REQUEST``) nested at most ``max_json_depth`` deep
+   (``INPUT_TOO_DEEP``) with no string over ``max_string_chars`` (``INPUT_TOO_LONG``),
+   then the query's size (413);
+4. parse (400 ``GRAPHQL_PARSE_FAILED``);
+5. the limits, in one linear pass over the document with fragments summarised once
+   (analysis.py): depth, fields, cost (lists counted by the page size asked for), aliases,
+   fragment spreads and literal nesting (400, every problem listed) — before any other
+   validation; then graphql-core's ``specified_rules`` (+ the introspection switch);
+6. execute within the request's wall-clock budget (deadline.py: ``QUERY_TIMEOUT``). Errors
+   a resolver raises on purpose (``TongbanError``) come back with their code (HTTP 200,
+   partial data); anything else is HTTP 500 ``INTERNAL`` with a request id that is logged
+   with the traceback.
+
+Every limit has a default in tongban/limits.py (``TONGBAN_*`` variables, docs/security.md
+"Limits"); the Flask config keys ``GRAPHQL_MAX_*`` override them per app.
 
 GET serves a small self-contained query page (no CDN: GraphiQL's JavaScript is not bundled
 here) unless ``TONGBAN_ENV=production``.
@@ -19,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -27,25 +37,27 @@ from typing import Any
 
 from flask import Blueprint, Flask, Request, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from graphene.validation import depth_limit_validator
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
     execute,
     parse,
     specified_rules,
     validate,
 )
-from graphql.validation import ValidationContext, ValidationRule
+from graphql.validation import ValidationRule
 
+from tongban.adapters.graphql.analysis import QueryLimits, analyse
 from tongban.adapters.graphql.auth import AuthFailure, authenticate_request
+from tongban.adapters.graphql.bodies import (
+    BodyRefused,
+    check_declared_length,
+    parse_json,
+    read_body,
+)
 from tongban.adapters.graphql.context import GraphQLContext
+from tongban.adapters.graphql.deadline import Deadline, first_timeout_only
 from tongban.adapters.graphql.errors import Code, error, format_error, internal, is_unexpected, log
 from tongban.adapters.graphql.responses import json_response, with_request_id
 from tongban.adapters.graphql.schema import schema
@@ -60,28 +72,52 @@ GRAPHQL_PATH = "/graphql"
 
 @dataclass(frozen=True)
 class Limits:
-    """Set through the Flask config (``GRAPHQL_MAX_*``, ``GRAPHQL_INTROSPECTION``)."""
+    """The platform's ``settings.limits`` (tongban/limits.py), each overridable through the
+    Flask config (``GRAPHQL_MAX_*``, ``GRAPHQL_TIMEOUT_SECONDS``, ``GRAPHQL_INTROSPECTION``)."""
 
     max_body_bytes: int = 1_000_000  # the whole JSON body, variables included
     max_query_bytes: int = 10_000  # the query text
     max_depth: int = 10
     max_fields: int = 500  # field selections, with fragments expanded
     max_aliases: int = 30
+    max_fragment_spreads: int = 100  # spreads written in the document
+    max_cost: int = 3_000  # fields, a list's selection counted once per item asked for
+    max_json_depth: int = 64  # the JSON body and GraphQL object/list literals
+    max_string_chars: int = 100_000  # one string in the body (variables included)
+    timeout_seconds: float = 10.0  # wall-clock budget of the resolvers
     introspection: bool = True
 
     @classmethod
     def of(cls, app: Flask, platform: Platform) -> Limits:
         config = app.config
-        default = cls()
+        base = platform.settings.limits
         return cls(
-            max_body_bytes=int(config.get("GRAPHQL_MAX_BODY_BYTES", default.max_body_bytes)),
-            max_query_bytes=int(config.get("GRAPHQL_MAX_QUERY_BYTES", default.max_query_bytes)),
-            max_depth=int(config.get("GRAPHQL_MAX_DEPTH", default.max_depth)),
-            max_fields=int(config.get("GRAPHQL_MAX_FIELDS", default.max_fields)),
-            max_aliases=int(config.get("GRAPHQL_MAX_ALIASES", default.max_aliases)),
+            max_body_bytes=int(config.get("GRAPHQL_MAX_BODY_BYTES", base.body_bytes)),
+            max_query_bytes=int(config.get("GRAPHQL_MAX_QUERY_BYTES", base.query_bytes)),
+            max_depth=int(config.get("GRAPHQL_MAX_DEPTH", base.depth)),
+            max_fields=int(config.get("GRAPHQL_MAX_FIELDS", base.fields)),
+            max_aliases=int(config.get("GRAPHQL_MAX_ALIASES", base.aliases)),
+            max_fragment_spreads=int(
+                config.get("GRAPHQL_MAX_FRAGMENT_SPREADS", base.fragment_spreads)
+            ),
+            max_cost=int(config.get("GRAPHQL_MAX_COST", base.cost)),
+            max_json_depth=int(config.get("GRAPHQL_MAX_JSON_DEPTH", base.json_depth)),
+            max_string_chars=int(config.get("GRAPHQL_MAX_STRING_CHARS", base.string_chars)),
+            timeout_seconds=float(config.get("GRAPHQL_TIMEOUT_SECONDS", base.timeout_seconds)),
             introspection=bool(
                 config.get("GRAPHQL_INTROSPECTION", not platform.settings.production)
             ),
+        )
+
+    @property
+    def query(self) -> QueryLimits:
+        return QueryLimits(
+            depth=self.max_depth,
+            fields=self.max_fields,
+            aliases=self.max_aliases,
+            fragment_spreads=self.max_fragment_spreads,
+            cost=self.max_cost,
+            literal_depth=self.max_json_depth,
         )
 
 
@@ -103,93 +139,24 @@ class NoIntrospection(ValidationRule):
             )
 
 
-def _cost(
-    selections: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    memo: dict[str, tuple[int, int]],
-    stack: frozenset[str] = frozenset(),
-) -> tuple[int, int]:
-    """(fields, aliases) of a selection set, each fragment spread counted where it is used."""
-    if selections is None:
-        return 0, 0
-    fields = aliases = 0
-    for node in selections.selections:
-        if isinstance(node, FieldNode):
-            sub_fields, sub_aliases = _cost(node.selection_set, fragments, memo, stack)
-            fields += 1 + sub_fields
-            aliases += (1 if node.alias else 0) + sub_aliases
-        elif isinstance(node, InlineFragmentNode):
-            sub_fields, sub_aliases = _cost(node.selection_set, fragments, memo, stack)
-            fields, aliases = fields + sub_fields, aliases + sub_aliases
-        elif isinstance(node, FragmentSpreadNode):
-            name = node.name.value
-            if name in stack or name not in fragments:
-                continue  # a cycle or an unknown fragment: the spec rules report it
-            if name not in memo:
-                memo[name] = _cost(fragments[name].selection_set, fragments, memo, stack | {name})
-            fields, aliases = fields + memo[name][0], aliases + memo[name][1]
-    return fields, aliases
-
-
-def cost_rule(max_fields: int, max_aliases: int) -> type[ValidationRule]:
-    class CostLimit(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            document: DocumentNode = context.document
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            memo: dict[str, tuple[int, int]] = {}
-            for op in document.definitions:
-                if not isinstance(op, OperationDefinitionNode):
-                    continue
-                name = op.name.value if op.name else "anonymous"
-                fields, aliases = _cost(op.selection_set, fragments, memo)
-                if fields > max_fields:
-                    self.report_error(
-                        GraphQLError(
-                            f"'{name}' selects {fields} fields; the limit is {max_fields}.",
-                            op,
-                            extensions={"code": Code.QUERY_TOO_COMPLEX, "limit": max_fields},
-                        )
-                    )
-                if aliases > max_aliases:
-                    self.report_error(
-                        GraphQLError(
-                            f"'{name}' uses {aliases} aliases; the limit is {max_aliases}.",
-                            op,
-                            extensions={"code": Code.TOO_MANY_ALIASES, "limit": max_aliases},
-                        )
-                    )
-
-    return CostLimit
-
-
-def check(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
-    """Every problem with the document: spec rules first, then (if sound) the limits."""
+def check(
+    document: DocumentNode, limits: Limits, variables: Mapping[str, Any] | None = None
+) -> list[GraphQLError]:
+    """Every problem with the document: the limits first (one linear pass), then, if it is
+    within them, graphql-core's rules."""
+    over = analyse(schema.graphql_schema, document, limits.query, variables)
+    if over:
+        return over
     rules: list[type[ValidationRule]] = list(specified_rules)
     if not limits.introspection:
         rules.append(NoIntrospection)
-    problems = validate(schema.graphql_schema, document, rules)
-    if problems:
-        return problems
-    # graphene's depth validator assumes known, acyclic fragments: the spec rules passed
-    depth_problems = validate(
-        schema.graphql_schema, document, [depth_limit_validator(limits.max_depth)]
-    )
-    for problem in depth_problems:
-        problem.extensions = {"code": Code.QUERY_TOO_DEEP, "limit": limits.max_depth}
-    cost_problems = validate(
-        schema.graphql_schema, document, [cost_rule(limits.max_fields, limits.max_aliases)]
-    )
-    return [*depth_problems, *cost_problems]
+    return validate(schema.graphql_schema, document, rules)
 
 
 # Clients send the same few operations over and over: a document that parsed and passed
 # every check is kept (by its text and the limits it passed), so it is parsed and validated
-# once per process. Documents with problems are never kept.
+# once per process; the limits' pass is run again on every request (its cost depends on the
+# variables: page sizes). Documents with problems are never kept.
 _DOCUMENTS: OrderedDict[tuple[str, Limits], DocumentNode] = OrderedDict()
 _MAX_DOCUMENTS = 512
 _DOCUMENTS_LOCK = threading.Lock()
@@ -240,47 +207,60 @@ def _case_env(platform: Platform) -> CaseEnv:
     return env
 
 
+def _refused(request_id: str, refused: BodyRefused) -> Response:
+    return _errors(
+        request_id,
+        refused.status,
+        error(refused.message, refused.code, request_id, **refused.extensions),
+    )
+
+
+def _bad_request(request_id: str, message: str) -> Response:
+    return _errors(request_id, 400, error(message, Code.BAD_REQUEST, request_id))
+
+
+BODY_SHAPE = 'body must be JSON {"query": "…", "variables": {…}, "operationName": "…"}'
+
+
 @blueprint.route(GRAPHQL_PATH, methods=["POST"])
 @with_request_id(log, "graphql request")
 def graphql_post(request_id: str) -> Response:
+    started = time.monotonic()
     platform = _platform()
     limits = Limits.of(current_app, platform)
-    if (request.content_length or 0) > limits.max_body_bytes:
-        return _errors(
+    try:
+        check_declared_length(limits.max_body_bytes)
+    except BodyRefused as refused:
+        return _refused(request_id, refused)
+    principal = authenticate_request(platform)  # headers and cookie only: no body read yet
+    if isinstance(principal, AuthFailure):
+        response = _errors(
             request_id,
-            413,
-            error(
-                f"请求过大 (request body over {limits.max_body_bytes} bytes)",
-                Code.QUERY_TOO_LARGE,
-                request_id,
-                limit=limits.max_body_bytes,
-            ),
+            401,
+            error(principal.message, Code.UNAUTHENTICATED, request_id, reason=principal.reason),
         )
-    payload = request.get_json(silent=True)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tongban"'
+        return response
+    if not request.is_json:
+        return _bad_request(request_id, BODY_SHAPE)
+    try:
+        payload = parse_json(
+            read_body(limits.max_body_bytes), limits.max_json_depth, limits.max_string_chars
+        )
+    except BodyRefused as refused:
+        if refused.code == Code.BAD_REQUEST:
+            return _bad_request(request_id, BODY_SHAPE)
+        return _refused(request_id, refused)
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return _errors(
-            request_id,
-            400,
-            error(
-                'body must be JSON {"query": "…", "variables": {…}, "operationName": "…"}',
-                Code.BAD_REQUEST,
-                request_id,
-            ),
-        )
+        return _bad_request(request_id, BODY_SHAPE)
     query: str = payload["query"]
     variables = payload.get("variables")
     operation_name = payload.get("operationName")
     if variables is not None and not isinstance(variables, dict):
-        return _errors(
-            request_id, 400, error("variables must be a JSON object", Code.BAD_REQUEST, request_id)
-        )
+        return _bad_request(request_id, "variables must be a JSON object")
     if operation_name is not None and not isinstance(operation_name, str):
-        return _errors(
-            request_id,
-            400,
-            error("operationName must be a string", Code.BAD_REQUEST, request_id),
-        )
-    size = len(query.encode("utf-8"))
+        return _bad_request(request_id, "operationName must be a string")
+    size = len(query.encode("utf-8", "surrogatepass"))
     if size > limits.max_query_bytes:
         return _errors(
             request_id,
@@ -292,22 +272,16 @@ def graphql_post(request_id: str) -> Response:
                 limit=limits.max_query_bytes,
             ),
         )
-    principal = authenticate_request(platform)
-    if isinstance(principal, AuthFailure):
-        response = _errors(
-            request_id,
-            401,
-            error(principal.message, Code.UNAUTHENTICATED, request_id, reason=principal.reason),
-        )
-        response.headers["WWW-Authenticate"] = 'Bearer realm="tongban"'
-        return response
     document = _checked_document(query, limits)
     if document is None:
         try:
             document = parse(query)
         except GraphQLError as exc:
             return _errors(request_id, 400, format_error(exc, request_id, Code.PARSE_FAILED))
-        problems = check(document, limits)
+        except RecursionError:
+            message = "查询嵌套过深，无法解析 (the query is nested too deeply to parse)"
+            return _errors(request_id, 400, error(message, Code.PARSE_FAILED, request_id))
+        problems = check(document, limits, variables)
         if problems:
             return _errors(
                 request_id,
@@ -315,6 +289,14 @@ def graphql_post(request_id: str) -> Response:
                 *(format_error(p, request_id, Code.VALIDATION_FAILED) for p in problems),
             )
         _remember_document(query, limits, document)
+    else:
+        over = analyse(schema.graphql_schema, document, limits.query, variables)
+        if over:
+            return _errors(
+                request_id,
+                400,
+                *(format_error(p, request_id, Code.VALIDATION_FAILED) for p in over),
+            )
     context = GraphQLContext(platform, _case_env(platform), principal, request_id)
     result = execute(
         schema.graphql_schema,
@@ -322,8 +304,9 @@ def graphql_post(request_id: str) -> Response:
         context_value=context,
         variable_values=variables,
         operation_name=operation_name,
+        middleware=[Deadline(limits.timeout_seconds, started)],
     )
-    errors = result.errors or []
+    errors = first_timeout_only(result.errors or [])
     unexpected = [e for e in errors if is_unexpected(e)]
     if unexpected:
         for err in unexpected:

@@ -86,7 +86,10 @@ def _id(raw: Any) -> int:
 
 class SubscribeWebhook(graphene.Mutation):
     class Arguments:
-        url = graphene.String(required=True, description="http:// or https:// endpoint")
+        url = graphene.String(
+            required=True,
+            description="http:// or https:// endpoint at a public address (docs/security.md)",
+        )
         events = graphene.List(
             graphene.NonNull(graphene.String),
             required=True,
@@ -98,8 +101,9 @@ class SubscribeWebhook(graphene.Mutation):
     def mutate(self, info: graphene.ResolveInfo, url: str, events: list[str]) -> WebhookSecret:
         ctx: GraphQLContext = info.context
         box = SealBox.from_setting(ctx.platform.settings.seal_key)
+        policy = webhooks.TargetPolicy.from_settings(ctx.platform.settings)
         with ctx.uow() as uow:
-            view, secret = webhooks.subscribe(uow, box, ctx.actor, url, events)
+            view, secret = webhooks.subscribe(uow, box, ctx.actor, url, events, policy=policy)
         return WebhookSecret(id=str(view.id), secret=secret)
 
 

@@ -60,6 +60,7 @@ def settings_environ(settings: Settings) -> dict[str, str]:
         "TONGBAN_SEAL_KEY": settings.seal_key,
         "TONGBAN_ENV": settings.env,
         "TONGBAN_VAR_DIR": str(settings.var_dir),
+        "TONGBAN_WEBHOOK_ALLOW": ",".join(settings.webhook_allow),
     }
     if settings.form_schemas_dir is not None:
         env["TONGBAN_FORM_SCHEMAS"] = str(settings.form_schemas_dir)

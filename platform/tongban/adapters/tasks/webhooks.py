@@ -18,4 +18,6 @@ def deliver_webhooks(batch: int = webhooks.BATCH) -> dict[str, Any]:
     """POST every due webhook delivery (up to ``batch``), signed; retries are scheduled."""
     platform = _platform()
     box = SealBox.from_setting(platform.settings.seal_key)
-    return webhooks.deliver_due(platform.db, utcnow(), box=box, batch=batch).as_dict()
+    policy = webhooks.TargetPolicy.from_settings(platform.settings)
+    summary = webhooks.deliver_due(platform.db, utcnow(), box=box, batch=batch, policy=policy)
+    return summary.as_dict()

@@ -22,10 +22,13 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from tongban.adapters.graphql.view import register as register_graphql
 from tongban.adapters.web.case_labels import beijing
 from tongban.adapters.web.identity import PLATFORM_ADMIN
+from tongban.adapters.web.input_limits import register as register_input_limits
+from tongban.adapters.web.security import secure
 from tongban.adapters.web.views.cases import AlertsView, CasesView, WorklistView
 from tongban.adapters.web.views.catalog import CatalogView
 from tongban.adapters.web.views.common import PERMISSION_VIEW, READ, not_found_page
 from tongban.adapters.web.views.home import HomeView, health
+from tongban.adapters.web.views.seal_keys import register as register_seal_keys
 from tongban.adapters.web.views.tenants import TenantTreeView
 from tongban.adapters.web.views.tokens import TokenView
 from tongban.adapters.web.views.tokens import register as register_tokens
@@ -74,6 +77,7 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
     platform = platform or bootstrap()
     _quiet_fab_logs()
     app = Flask(__name__, template_folder=str(TEMPLATES))
+    secure(app, platform)  # cookie flags, security headers; production: a usable seal key
     app.config.update(
         SECRET_KEY=platform.settings.secret_key,
         SQLALCHEMY_DATABASE_URI=platform.db.url,
@@ -105,6 +109,7 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
     if testing:
         app.config["FAB_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"  # fast, tests only
     app.extensions["tongban"] = platform
+    register_input_limits(app, platform)  # body and login field limits (docs/security.md)
     db = _PlatformSQLA(platform.db.engine)
     db.init_app(app)
     with app.app_context():
@@ -121,6 +126,7 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
         register_tokens(app)  # POST /api/token: bearer tokens for people (docs/api.md)
     app.jinja_env.filters["beijing"] = beijing
     app.add_url_rule("/health", "health", health)
+    register_seal_keys(app)  # GET /seal-keys/<tenant>.json: public keys, no login (docs/seals.md)
     register_graphql(app)  # /graphql: API keys or this app's login (docs/api.md)
     app.register_error_handler(HTTPNotFound, lambda _error: not_found_page())
     return app

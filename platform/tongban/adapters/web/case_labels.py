@@ -73,6 +73,7 @@ EVENT_LABELS = {
     "SpecialProcedureStarted": "进入特别程序",
     "SpecialProcedureEnded": "特别程序结束",
     "ResultSealed": "结果文书加盖电子印章",
+    "ResultDelivered": "送达上级决定书",
     "VerificationScheduled": "告知承诺核查排期",
     "CommitmentVerified": "告知承诺核查通过",
     "DecisionRevoked": "撤销决定",

@@ -114,10 +114,14 @@ def _missing_steps(
             path = _walk_back(flow, parent, arriving, end.id, progress, steps)
             missing = steps[progress]
             after = f" after {steps[progress - 1].value}" if progress else ""
+            after_zh = f"{steps[progress - 1].label}之后的" if progress else ""
             wanted = " → ".join(step.value for step in steps)
+            wanted_zh = " → ".join(step.label for step in steps)
             violations.append(
                 end.violation(
                     PROCEDURE_STEP_MISSING,
+                    f"路径 {show_path(path)} 缺少{after_zh}{missing.label}环节"
+                    f"（办理程序要求依次为 {wanted_zh}）",
                     f"step {missing.value} ({missing.label}){after} is missing on path "
                     f"{show_path(path)} (the procedure requires {wanted}, in this order)",
                 )
@@ -178,6 +182,7 @@ def _too_many_steps(
         violations.append(
             end.violation(
                 PROCEDURE_TOO_MANY_STEPS,
+                f"路径 {show_path(path)} 有 {count} 个人工环节，超过办理程序允许的 {limit} 个",
                 f"path {show_path(path)} has {count} human steps (task nodes), "
                 f"more than the procedure's {limit}",
             )

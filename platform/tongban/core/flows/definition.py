@@ -69,8 +69,11 @@ class FlowNode:
     def pointer(self, key: str | None = None) -> str:
         return json_pointer("nodes", self.index, *((key,) if key else ()))
 
-    def violation(self, code: str, message: str, key: str | None = None) -> Violation:
-        return Violation(code, self.pointer(key), f"node {self.id!r}: {message}")
+    def violation(self, code: str, zh: str, en: str, key: str | None = None) -> Violation:
+        """``节点 'x'：<zh> (node 'x': <en>)``: Chinese first, the English in parentheses."""
+        return Violation(
+            code, self.pointer(key), f"节点 {self.id!r}：{zh} (node {self.id!r}: {en})"
+        )
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,11 @@ class FlowEdge:
     def pointer(self, key: str | None = None) -> str:
         return json_pointer("edges", self.index, *((key,) if key else ()))
 
-    def violation(self, code: str, message: str, key: str | None = None) -> Violation:
-        return Violation(code, self.pointer(key), f"edge {self.id!r}: {message}")
+    def violation(self, code: str, zh: str, en: str, key: str | None = None) -> Violation:
+        """``连线 'a->b'：<zh> (edge 'a->b': <en>)``."""
+        return Violation(
+            code, self.pointer(key), f"连线 {self.id!r}：{zh} (edge {self.id!r}: {en})"
+        )
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,7 @@ def _nodes(raw_nodes: list[Any], violations: list[Violation]) -> tuple[list[Flow
             violations.append(
                 node.violation(
                     FLOW_DUPLICATE_NODE,
+                    f"id 与 {json_pointer('nodes', first_index[node.id])} 处的节点重复",
                     f"id already used by the node at {json_pointer('nodes', first_index[node.id])}",
                     "id",
                 )
@@ -219,13 +226,17 @@ def _edges(
                 if end not in by_id:
                     violations.append(
                         edge.violation(
-                            FLOW_UNKNOWN_NODE, f"{key} {end!r} is not a node of this flow", key
+                            FLOW_UNKNOWN_NODE,
+                            f"{key} {end!r} 不是本流程的节点",
+                            f"{key} {end!r} is not a node of this flow",
+                            key,
                         )
                     )
         if edge.id in ids:
             violations.append(
                 edge.violation(
                     FLOW_DUPLICATE_EDGE,
+                    f"id 与 {ids[edge.id].pointer()} 处的连线重复",
                     f"id already used by the edge at {ids[edge.id].pointer()}",
                     "id" if "id" in raw else None,
                 )
@@ -236,6 +247,7 @@ def _edges(
             violations.append(
                 edge.violation(
                     FLOW_DUPLICATE_EDGE,
+                    f"与连线 {pairs[source, target].id!r} 的起止节点相同",
                     f"repeats edge {pairs[source, target].id!r} (same from and to)",
                 )
             )

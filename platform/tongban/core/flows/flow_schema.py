@@ -68,38 +68,45 @@ def shape_violations(doc: Any) -> list[Violation]:
     return list(found)
 
 
-def _subject(doc: Any, path: list[str | int]) -> str:
-    """How a message names what a path points into: ``node 'x'``, ``edge 'a->b'``, ``flow``."""
+def _subject(doc: Any, path: list[str | int]) -> tuple[str, str]:
+    """How a message names what a path points into, in Chinese and English: ``节点 'x'`` /
+    ``node 'x'``, ``连线 'a->b'`` / ``edge 'a->b'``, ``流程`` / ``flow``."""
     if len(path) < 2 or path[0] not in ("nodes", "edges") or not isinstance(path[1], int):
-        return "flow"
+        return "流程", "flow"
     item = doc[path[0]][path[1]]
     if path[0] == "nodes":
         node_id = item.get("id") if isinstance(item, dict) else None
-        return f"node {node_id!r}" if isinstance(node_id, str) else f"node #{path[1]}"
+        name = repr(node_id) if isinstance(node_id, str) else f"#{path[1]}"
+        return f"节点 {name}", f"node {name}"
+    name = f"#{path[1]}"
     if isinstance(item, dict):
         if isinstance(item.get("id"), str):
-            return f"edge {item['id']!r}"
-        if isinstance(item.get("from"), str) and isinstance(item.get("to"), str):
-            return f"edge {item['from'] + '->' + item['to']!r}"
-    return f"edge #{path[1]}"
+            name = repr(item["id"])
+        elif isinstance(item.get("from"), str) and isinstance(item.get("to"), str):
+            name = repr(item["from"] + "->" + item["to"])
+    return f"连线 {name}", f"edge {name}"
 
 
-def _kind_of(instance: Any) -> str:
-    """``a task node `` for a node of a known kind, else nothing."""
+def _kind_of(instance: Any) -> tuple[str, str]:
+    """(``task 节点``, ``a task node ``) for a node of a known kind, else empty strings."""
     kind = instance.get("kind") if isinstance(instance, dict) else None
     if not isinstance(kind, str):
-        return ""
-    return f"{'an' if kind[:1] in tuple('aeiou') else 'a'} {kind} node "
+        return "", ""
+    return f"{kind} 节点", f"{'an' if kind[:1] in tuple('aeiou') else 'a'} {kind} node "
 
 
 def _translate(error: ValidationError, doc: Any) -> list[Violation]:
     path = list(error.absolute_path)
-    subject = _subject(doc, path)
+    zh, en = _subject(doc, path)
     instance = error.instance
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         known = error.schema.get("properties", {})
         return [
-            Violation(FLOW_SHAPE, json_pointer(*path, key), f"{subject}: unknown key {key!r}")
+            Violation(
+                FLOW_SHAPE,
+                json_pointer(*path, key),
+                f"{zh}：未知的键 {key!r} ({en}: unknown key {key!r})",
+            )
             for key in instance
             if key not in known
         ]
@@ -108,26 +115,37 @@ def _translate(error: ValidationError, doc: Any) -> list[Violation]:
         parent = doc[path[0]][path[1]] if len(path) == 2 else None
         if not isinstance(instance, str) or instance not in known:
             return []  # an unknown key, reported by additionalProperties
+        kind_zh, kind_en = _kind_of(parent)
         return [
             Violation(
                 FLOW_SHAPE,
                 json_pointer(*path, instance),
-                f"{subject}: key {instance!r} does not apply to {_kind_of(parent) or 'this node'}".rstrip(),
+                f"{zh}：键 {instance!r} 不适用于{kind_zh or '此节点'} "
+                f"({en}: key {instance!r} does not apply to {kind_en.strip() or 'this node'})",
             )
         ]
     if error.validator == "required" and isinstance(instance, dict):
+        kind_zh, kind_en = _kind_of(instance)
         return [
             Violation(
                 FLOW_SHAPE,
                 json_pointer(*path, key),
-                f"{subject}: {_kind_of(instance)}needs {key!r}",
+                f"{zh}：{kind_zh}缺少 {key!r} ({en}: {kind_en}needs {key!r})",
             )
             for key in error.validator_value
             if key not in instance
         ]
     code = FLOW_DAYS if path and path[-1] == "days" else FLOW_SHAPE
     where = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
-    return [Violation(code, json_pointer(*path), f"{subject}: {where}{_short(error.message)}")]
+    where_zh = f"{path[-1]} " if where else ""
+    wrong = "须为不小于 0 的整数" if code == FLOW_DAYS else "不符合流程元模式"
+    return [
+        Violation(
+            code,
+            json_pointer(*path),
+            f"{zh}：{where_zh}{wrong} ({en}: {where}{_short(error.message)})",
+        )
+    ]
 
 
 def _short(text: str, limit: int = 200) -> str:

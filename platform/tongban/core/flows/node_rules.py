@@ -15,17 +15,17 @@ from tongban.core.flows.codes import (
 from tongban.core.flows.definition import FlowDef, FlowEdge, FlowNode
 from tongban.core.flows.expr_nodes import ExpressionError
 from tongban.core.flows.expressions import parse_expression
+from tongban.core.flows.form_paths import FormPaths
 from tongban.core.roles import STEP_ROLES, Role
 from tongban.core.tenancy import Level
 
 _STEP_ROLE_NAMES = ", ".join(role.value for role in Role if role in STEP_ROLES)
 
 
-def choice_violations(flow: FlowDef, form_fields: Collection[str] | None) -> list[Violation]:
+def choice_violations(flow: FlowDef, known: FormPaths | None) -> list[Violation]:
     """Choices: ≥ 2 ways out, a parsing ``when`` on each but one ``default``; ``when`` and
-    ``default`` nowhere else."""
+    ``default`` nowhere else. With ``known``, conditions read only what the form declares."""
     violations: list[Violation] = []
-    known = _known_fields(form_fields) if form_fields is not None else None
     for node in flow.nodes:
         out = flow.out_edges[node.id]
         if node.kind != "choice":
@@ -35,7 +35,9 @@ def choice_violations(flow: FlowDef, form_fields: Collection[str] | None) -> lis
         if len(out) < 2:
             violations.append(
                 node.violation(
-                    FLOW_CHOICE, f"a choice needs at least 2 outgoing edges (has {len(out)})"
+                    FLOW_CHOICE,
+                    f"条件分支至少需要 2 条出线（现有 {len(out)} 条）",
+                    f"a choice needs at least 2 outgoing edges (has {len(out)})",
                 )
             )
         default = None
@@ -45,6 +47,7 @@ def choice_violations(flow: FlowDef, form_fields: Collection[str] | None) -> lis
                     violations.append(
                         edge.violation(
                             FLOW_CHOICE,
+                            f"条件分支 {node.id!r} 已有默认连线 {default.id!r}",
                             f"choice {node.id!r} already has the default edge {default.id!r}",
                             "default",
                         )
@@ -52,13 +55,19 @@ def choice_violations(flow: FlowDef, form_fields: Collection[str] | None) -> lis
                 default = default or edge
                 if edge.when is not None:
                     violations.append(
-                        edge.violation(FLOW_CHOICE, "a default edge carries no condition", "when")
+                        edge.violation(
+                            FLOW_CHOICE,
+                            "默认连线不能带条件",
+                            "a default edge carries no condition",
+                            "when",
+                        )
                     )
                     continue
             elif edge.when is None:
                 violations.append(
                     edge.violation(
                         FLOW_CHOICE,
+                        f"从条件分支 {node.id!r} 出发却没有条件：请设置 when（或设为 default）",
                         f"leaves choice {node.id!r} without a condition: give it `when` "
                         "(or make it the `default`)",
                     )
@@ -71,42 +80,47 @@ def choice_violations(flow: FlowDef, form_fields: Collection[str] | None) -> lis
 
 def _misplaced(edge: FlowEdge, source: FlowNode) -> list[Violation]:
     found = []
-    what = f"leaves {source.id!r} ({source.kind or 'a node'}), not a choice"
+    zh = f"起点 {source.id!r}（{source.kind or '节点'}）不是条件分支"
+    en = f"leaves {source.id!r} ({source.kind or 'a node'}), not a choice"
     if edge.when is not None:
-        found.append(edge.violation(FLOW_CONDITION, f"has a condition but {what}", "when"))
+        found.append(
+            edge.violation(FLOW_CONDITION, f"带有条件，但{zh}", f"has a condition but {en}", "when")
+        )
     if edge.default:
-        found.append(edge.violation(FLOW_CONDITION, f"is marked default but {what}", "default"))
+        found.append(
+            edge.violation(
+                FLOW_CONDITION, f"标为默认连线，但{zh}", f"is marked default but {en}", "default"
+            )
+        )
     return found
 
 
-def _known_fields(form_fields: Collection[str]) -> frozenset[str]:
-    return frozenset(name.removeprefix("form.") for name in form_fields)
+def known_fields(form_fields: Collection[str]) -> FormPaths:
+    """The form's top-level field names only (``form.`` removed): deeper paths unchecked."""
+    return FormPaths(frozenset(name.removeprefix("form.") for name in form_fields))
 
 
-def _condition(edge: FlowEdge, source: str, known: frozenset[str] | None) -> list[Violation]:
+def _condition(edge: FlowEdge, source: str, known: FormPaths | None) -> list[Violation]:
     try:
         expr = parse_expression(source)
     except ExpressionError as error:
         return [
             edge.violation(
                 FLOW_CONDITION,
+                f"条件在第 {error.column} 列无法解析：{error.message}",
                 f"condition does not parse at column {error.column}: {error.message}",
                 "when",
             )
         ]
     if known is None:
         return []
-    return [
-        edge.violation(FLOW_CONDITION, f"condition reads unknown form field {path!r}", "when")
-        for path in sorted(expr.fields())
-        if not _is_known(path, known)
-    ]
-
-
-def _is_known(path: str, known: frozenset[str]) -> bool:
-    """``a.b.c`` is known when it, ``a.b`` or ``a`` is a form field (nested objects)."""
-    parts = path.split(".")
-    return any(".".join(parts[:i]) in known for i in range(1, len(parts) + 1))
+    violations = []
+    for path in sorted(expr.fields()):
+        problem = known.problem(path)
+        if problem is not None:
+            code, zh, en = problem
+            violations.append(edge.violation(code, zh, en, "when"))
+    return violations
 
 
 def task_violations(flow: FlowDef, departments: Collection[str] | None) -> list[Violation]:
@@ -118,6 +132,7 @@ def task_violations(flow: FlowDef, departments: Collection[str] | None) -> list[
             violations.append(
                 node.violation(
                     FLOW_ASSIGNEE,
+                    f"角色 {node.role!r} 不是办理环节角色（{_STEP_ROLE_NAMES}）",
                     f"role {node.role!r} is not a step role ({_STEP_ROLE_NAMES})",
                     "role",
                 )
@@ -126,6 +141,7 @@ def task_violations(flow: FlowDef, departments: Collection[str] | None) -> list[
             violations.append(
                 node.violation(
                     FLOW_ASSIGNEE,
+                    f"部门 {node.department!r} 不是本单位的部门",
                     f"department {node.department!r} is not a department of this tenant",
                     "department",
                 )
@@ -139,6 +155,7 @@ def escalate_violations(flow: FlowDef, tenant_level: Level | None) -> list[Viola
     return [
         node.violation(
             FLOW_ESCALATE,
+            f"上报至{node.to.label}，不高于本单位所在的{tenant_level.label}",
             f"escalates to {node.to.key}, which is not above this {tenant_level.key} tenant",
             "to",
         )
@@ -152,7 +169,12 @@ def subflow_violations(flow: FlowDef, known_matters: Collection[str] | None) -> 
         return []
     known = frozenset(known_matters)
     return [
-        node.violation(FLOW_SUBFLOW, f"matter {node.matter!r} is not a known matter", "matter")
+        node.violation(
+            FLOW_SUBFLOW,
+            f"子流程事项 {node.matter!r} 不存在",
+            f"matter {node.matter!r} is not a known matter",
+            "matter",
+        )
         for node in flow.of_kind("subflow")
         if node.matter is not None and node.matter not in known
     ]

@@ -35,24 +35,34 @@ def parallel_violations(flow: FlowDef) -> list[Violation]:
         if branches < 2:
             violations.append(
                 split.violation(
-                    FLOW_UNBALANCED, f"a parallel split needs at least 2 branches (has {branches})"
+                    FLOW_UNBALANCED,
+                    f"并行节点至少需要 2 个分支（现有 {branches} 个）",
+                    f"a parallel split needs at least 2 branches (has {branches})",
                 )
             )
         mine = joins.get(split.id, [])
         if not mine:
-            violations.append(split.violation(FLOW_UNBALANCED, "no join names this split"))
+            violations.append(
+                split.violation(
+                    FLOW_UNBALANCED, "没有汇聚节点对应此并行节点", "no join names this split"
+                )
+            )
             continue
         join = mine[0]
         for extra in mine[1:]:
             violations.append(
                 extra.violation(
-                    FLOW_UNBALANCED, f"split {split.id!r} is already joined by {join.id!r}", "split"
+                    FLOW_UNBALANCED,
+                    f"并行节点 {split.id!r} 已由 {join.id!r} 汇聚",
+                    f"split {split.id!r} is already joined by {join.id!r}",
+                    "split",
                 )
             )
         if join.min is not None and branches and join.min > branches:
             violations.append(
                 join.violation(
                     FLOW_JOIN_MIN,
+                    f"min {join.min} 超过并行节点 {split.id!r} 的 {branches} 个分支",
                     f"min {join.min} is more than the {branches} branches of split {split.id!r}",
                     "min",
                 )
@@ -73,7 +83,12 @@ def _joins_by_split(flow: FlowDef, violations: list[Violation]) -> dict[str, lis
         split = flow.by_id.get(join.split)
         if split is None:
             violations.append(
-                join.violation(FLOW_UNBALANCED, f"split {join.split!r} is not a node", "split")
+                join.violation(
+                    FLOW_UNBALANCED,
+                    f"split {join.split!r} 不是本流程的节点",
+                    f"split {join.split!r} is not a node",
+                    "split",
+                )
             )
         elif split.kind not in NODE_KINDS:
             continue  # an unknown kind: reported by the meta-schema
@@ -81,6 +96,7 @@ def _joins_by_split(flow: FlowDef, violations: list[Violation]) -> dict[str, lis
             violations.append(
                 join.violation(
                     FLOW_UNBALANCED,
+                    f"split {join.split!r} 是 {split.kind} 节点，不是并行节点",
                     f"split {join.split!r} is a {split.kind} node, not a parallel split",
                     "split",
                 )
@@ -111,12 +127,18 @@ def _region_violations(
                     stack.append(other)
     if not reached_join:
         violations.append(
-            split.violation(FLOW_UNBALANCED, f"its join {join.id!r} cannot be reached from it")
+            split.violation(
+                FLOW_UNBALANCED,
+                f"由此无法到达其汇聚节点 {join.id!r}",
+                f"its join {join.id!r} cannot be reached from it",
+            )
         )
         return None
     violations.extend(
         split.violation(
-            FLOW_UNBALANCED, f"a branch reaches end {end!r} without passing join {join.id!r}"
+            FLOW_UNBALANCED,
+            f"有分支未经汇聚节点 {join.id!r} 就到达结束节点 {end!r}",
+            f"a branch reaches end {end!r} without passing join {join.id!r}",
         )
         for end in sorted(escapes)
     )
@@ -127,6 +149,7 @@ def _region_violations(
                 violations.append(
                     edge.violation(
                         FLOW_UNBALANCED,
+                        f"从外部进入并行节点 {split.id!r} 与汇聚节点 {join.id!r} 之间的区域",
                         f"enters the region between split {split.id!r} and join {join.id!r} "
                         "from outside",
                         "to",
@@ -179,11 +202,11 @@ def _merge_violations(
                 violations.append(
                     by_id[node_id].violation(
                         FLOW_PARALLEL_MERGE,
-                        f"并联分支须在汇聚节点 {join.id!r} 处汇合，不得提前合流 (branches "
-                        f"{', '.join(names[:-1])} and {names[-1]} of parallel split "
+                        f"并联分支须在汇聚节点 {join.id!r} 处汇合，不得提前合流",
+                        f"branches {', '.join(names[:-1])} and {names[-1]} of parallel split "
                         f"{split_id!r} meet here before their join {join.id!r}: the engine "
                         "runs one token per branch, so this node would be entered once per "
-                        "branch; join the branches first, or give each branch its own nodes)",
+                        "branch; join the branches first, or give each branch its own nodes",
                     )
                 )
     return violations

@@ -1,8 +1,9 @@
 """Validation of a flow document on save: every problem, never stopping at the first.
 
 Pointers are JSON pointers relative to the flow document (``/nodes/3``, ``/nodes/3/days``,
-``/edges/5/when``; ``""`` for the whole flow); each message names the node or edge id first
-(``node 'accept': …``, ``edge 'route->up': …``; an edge without ``id`` is ``from->to``).
+``/edges/5/when``; ``""`` for the whole flow); each message names the node or edge id first,
+in Chinese and then in English (``节点 'accept'：… (node 'accept': …)``, ``连线 'route->up'：…
+(edge 'route->up': …)``; an edge without ``id`` is ``from->to``).
 
 =========================  ================================================================
 code                       meaning
@@ -36,6 +37,9 @@ FLOW_CHOICE                a choice with < 2 outgoing edges, an edge out of it w
                            ``when`` nor ``default``, a second default, a default with ``when``
 FLOW_CONDITION             a ``when`` that does not parse (with its column), reads an
                            unknown form field, or sits (with ``default``) on a non-choice edge
+FLOW_CONDITION_UNKNOWN_    a ``when`` that reaches into a field (``form.a.b``) for a property
+PROPERTY                   the field's schema does not declare (it would always read null;
+                           needs ``form_schema``, see ``form_paths.py``)
 FLOW_ASSIGNEE              a task role that is not a step role, or an unknown department
 FLOW_ESCALATE              escalation ``to`` a level not above the tenant's
 FLOW_SUBFLOW               a subflow ``matter`` that is not a known matter
@@ -51,10 +55,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from referencing import Registry
+
 from tongban.core.errors import Violation
 from tongban.core.flows.analysis import critical_path, procedure_violations, show_path
 from tongban.core.flows.codes import FLOW_CRITICAL_PATH
 from tongban.core.flows.definition import FlowDef, parse_flow
+from tongban.core.flows.form_paths import FormPaths
 from tongban.core.flows.graph_rules import (
     cycle_violations,
     fan_out_violations,
@@ -64,6 +71,7 @@ from tongban.core.flows.graph_rules import (
 from tongban.core.flows.node_rules import (
     choice_violations,
     escalate_violations,
+    known_fields,
     subflow_violations,
     task_violations,
 )
@@ -81,6 +89,8 @@ def validate_flow(
     known_matters: Collection[str] | None = None,
     tenant_level: Level | None = None,
     form_fields: Collection[str] | None = None,
+    form_schema: Mapping[str, Any] | None = None,
+    form_registry: Registry[Any] | None = None,
 ) -> list[Violation]:
     """Every violation of the flow document ``doc``, sorted (see the module's code table).
 
@@ -88,7 +98,9 @@ def validate_flow(
     standard's steps and human-step limit), ``promised_days`` (承诺时限; INSTANT = 0 for 即办),
     ``departments`` (the tenant's department codes), ``known_matters`` (basic codes a subflow
     may call), ``tenant_level`` (escalation must go above it), ``form_fields`` (the form's
-    field names; conditions may read only these).
+    field names; conditions may read only these) or, better, ``form_schema`` (the form
+    itself: conditions may read only its fields and the properties those declare, ``$ref``\\ s
+    resolved with ``form_registry``, the shared schema documents).
     """
     flow, violations = parse_flow(doc)
     if flow is None:
@@ -98,7 +110,12 @@ def validate_flow(
     violations += cycle_violations(flow)
     violations += fan_out_violations(flow)
     violations += parallel_violations(flow)
-    violations += choice_violations(flow, form_fields)
+    known: FormPaths | None = None
+    if form_schema is not None:
+        known = FormPaths.of_schema(form_schema, form_registry)
+    elif form_fields is not None:
+        known = known_fields(form_fields)
+    violations += choice_violations(flow, known)
     violations += task_violations(flow, departments)
     violations += escalate_violations(flow, tenant_level)
     violations += subflow_violations(flow, known_matters)
@@ -116,6 +133,7 @@ def time_limit_violations(flow: FlowDef, promised_days: int) -> list[Violation]:
         return [
             node.violation(
                 FLOW_CRITICAL_PATH,
+                f"即办事项的每个环节时限须为 0，此处为 {node.days} 个工作日",
                 f"{node.days} working day(s) in an instant (即办) matter: every step takes 0",
                 "days",
             )
@@ -129,7 +147,8 @@ def time_limit_violations(flow: FlowDef, promised_days: int) -> list[Violation]:
         Violation(
             FLOW_CRITICAL_PATH,
             "",
-            f"flow: the critical path {show_path(path)} takes {days} working days, more than "
-            f"the promised {promised_days}",
+            f"流程关键路径 {show_path(path)} 需 {days} 个工作日，超过承诺时限 {promised_days} "
+            f"个工作日 (flow: the critical path {show_path(path)} takes {days} working days, "
+            f"more than the promised {promised_days})",
         )
     ]

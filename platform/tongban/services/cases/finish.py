@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from tongban.services.cases.escalation import seal_outcome
 from tongban.services.cases.links import answer_linked
 from tongban.services.cases.runtime import CaseContext
 
 
 def finish(ctx: CaseContext) -> None:
     """The flow reached its end: 办结. A case whose flow had no decide step takes its
-    decision from what it waited on (an escalation's answer) or from its denials."""
+    decision from what it waited on (an escalation's answer) or from its denials. What is
+    sealed — the decision, the final level's opinion, or nothing because the initial level
+    delivers the final level's decision — follows the matter's ``escalation`` mode
+    (``services.cases.escalation``)."""
     case = ctx.case
     if case.decision is None:
         case.decision = "denied" if ctx.state.denied else "approved"
@@ -16,6 +20,8 @@ def finish(ctx: CaseContext) -> None:
     case.status = "concluded"
     case.concluded_at = ctx.now
     ctx.record("CaseConcluded", {"decision": case.decision})
-    if case.decision == "approved" and ctx.env.sealer is not None:
-        ctx.env.sealer.seal_result(ctx)
+    if case.decided_at is None:  # 上报件: decided when the initial level issues the decision
+        case.decided_at = ctx.now
+    if ctx.env.sealer is not None:
+        seal_outcome(ctx, ctx.env.sealer)
     answer_linked(ctx)

@@ -15,6 +15,7 @@ from tongban.adapters.db.case_store import CaseRecord, TaskRecord, new_case
 from tongban.adapters.db.models import Tenant
 from tongban.core.cases.engine import Outcome, start
 from tongban.core.errors import InvalidState, NotFound
+from tongban.core.matters import EscalationMode
 from tongban.services.cases import runtime
 from tongban.services.cases.definitions import Pinned, pinned, published_implementation
 from tongban.services.cases.numbering import next_case_number
@@ -160,11 +161,14 @@ def waiting_task(ctx: CaseContext, linked: CaseRecord) -> TaskRecord | None:
 
 def answer(ctx: CaseContext, task: TaskRecord, linked: CaseRecord, kind: str) -> None:
     """Complete ``task`` of ``ctx``'s case with the result of the ended case ``linked``: an
-    escalation's decision becomes this case's own (the higher level decided for it)."""
+    escalation's decision becomes this case's own (the higher level decided for it). In a
+    上报件 (``escalation: {mode: opinion}``) the higher level gave its opinion, and this case
+    is decided when its window issues the decision (``services.cases.escalation``)."""
     if linked.origin_case_id is not None:
         ctx.case.decision = linked.decision
         ctx.case.decision_reason = linked.decision_reason
-        ctx.case.decided_at = linked.decided_at or ctx.now
+        opinion = ctx.pinned.doc.spec.escalation is EscalationMode.OPINION
+        ctx.case.decided_at = None if opinion else linked.decided_at or ctx.now
     outcome = Outcome.PASS if linked.decision == "approved" else Outcome.DENY
     opinion = f"{linked.number}: {linked.decision} {linked.decision_reason or ''}".strip()
     runtime.complete_node(ctx, task, outcome, opinion, kind)

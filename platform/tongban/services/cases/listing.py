@@ -19,6 +19,7 @@ from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
 from tongban.core.errors import NotFound
+from tongban.services.cases.escalation import linked_decision
 from tongban.services.cases.supervision import AlertView
 from tongban.services.pagination import Page
 
@@ -200,7 +201,9 @@ def case_alerts(uow: UnitOfWork, number: str) -> list[AlertView]:
 def has_result(uow: UnitOfWork, number: str) -> bool:
     """Whether a result document (sealed or not) is stored for the case."""
     case = _visible(uow, number)
-    return uow.session.scalar(select(ResultRow.id).where(ResultRow.case_id == case.id)) is not None
+    if uow.session.scalar(select(ResultRow.id).where(ResultRow.case_id == case.id)) is not None:
+        return True
+    return linked_decision(uow, case.id) is not None  # the final level's, delivered here
 
 
 def department_names(uow: UnitOfWork, tenant_code: str) -> dict[str, str]:

@@ -9,10 +9,11 @@ encrypted (``KeyBox``, AES-256-GCM under TONGBAN_SEAL_KEY in the adapter).
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -30,11 +31,51 @@ from tongban.core.seals import (
     SealKey,
     Signer,
     Verifier,
+    keys_json,
     seal_document,
     verify_sealed,
 )
+from tongban.services.cases.escalation import linked_decision
 from tongban.services.cases.runtime import CaseContext
 from tongban.services.seals import SealService
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A case's stored result as it is handed out: the sealed file's content, and where
+    its PDF and the signing tenant's public keys are published."""
+
+    case_number: str
+    sealed: SealedDocument
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    signer_tenant: str  # the tenant whose department's key signed it (its keys verify it)
+    kind: str = "decision"  # decision (决定书) | opinion (审核签批意见)
+
+    def _seal(self, name: str) -> str:
+        value = (self.sealed.seal or {}).get(name, "")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def key_id(self) -> str:
+        return self._seal("key_id")
+
+    @property
+    def digest(self) -> str:
+        return self._seal("digest")
+
+    @property
+    def signed_at(self) -> str:
+        return self._seal("signed_at")
+
+    @property
+    def department_uscc(self) -> str:
+        return self._seal("department_uscc")
+
+    @property
+    def canonical_json(self) -> str:
+        """The exact text of ``<number>.json`` (what ``tongban verify`` takes)."""
+        return self.sealed.to_json().decode("utf-8")
 
 
 class KeyBox(Protocol):
@@ -62,16 +103,13 @@ class CaseResults:
         self._box = box
         self._files = files
 
-    def seal_result(self, ctx: CaseContext) -> None:
+    def seal_result(
+        self, ctx: CaseContext, basis: Mapping[str, Any] | None = None
+    ) -> SealedDocument:
+        """Seal the case's 准予行政许可决定书 with its department's key; ``basis`` names the
+        sealed opinion it rests on (上报件, ``services.cases.escalation``)."""
         case = ctx.case
-        department = ctx.uow.session.scalar(
-            select(Department).where(
-                Department.tenant_id == case.tenant_id, Department.code == case.department
-            )
-        )
-        if department is None:
-            raise NotFound("department", case.department)
-        row, private_hex = self._active_key(ctx, department)
+        department = self._department(ctx)
         document = ResultDocument(
             case_number=case.number,
             outcome=Outcome.APPROVED,
@@ -87,19 +125,43 @@ class CaseResults:
             department_uscc=department.uscc,
             document_number=f"{case.number}-JD",
             tenant_code=ctx.tenant.code,
+            basis=basis,
         ).to_document()
+        return self.seal_as(ctx, department, document, kind="decision")
+
+    def seal_as(
+        self, ctx: CaseContext, department: Department, document: dict[str, Any], *, kind: str
+    ) -> SealedDocument:
+        """Seal ``document`` with ``department``'s key and store it as the case's ``kind``
+        record (``decision`` or ``opinion``)."""
+        case = ctx.case
+        row, private_hex = self._active_key(ctx, department)
         signer = self._signer_factory(private_hex, row.public_hex)
         sealed = seal_document(document, _seal_key(row), signer, self._sm3, ctx.now)
         ctx.uow.session.add(
             ResultRow(
                 tenant_id=case.tenant_id,
                 case_id=case.id,
+                kind=kind,
                 document=sealed.document,
                 seal=sealed.seal or {},
                 created_at=ctx.now,
             )
         )
-        ctx.record("ResultSealed", {"key": row.key_id, "digest": (sealed.seal or {}).get("digest")})
+        payload = {"key": row.key_id, "digest": (sealed.seal or {}).get("digest")}
+        ctx.record("ResultSealed", payload if kind == "decision" else {**payload, "kind": kind})
+        return sealed
+
+    def _department(self, ctx: CaseContext) -> Department:
+        case = ctx.case
+        department = ctx.uow.session.scalar(
+            select(Department).where(
+                Department.tenant_id == case.tenant_id, Department.code == case.department
+            )
+        )
+        if department is None:
+            raise NotFound("department", case.department)
+        return department
 
     def _active_key(self, ctx: CaseContext, department: Department) -> tuple[SealKeyRow, str]:
         row = ctx.uow.session.scalar(
@@ -132,6 +194,8 @@ class CaseResults:
         """Verify a case's stored result; a case with none, or a revoked one, is invalid."""
         case, row = _result_of(uow, number)
         keys = _keys(uow, case.tenant_id)
+        if row is not None and row.tenant_id != case.tenant_id:  # a delivered decision
+            keys |= _keys(uow, row.tenant_id)
         if row is None:
             sealed = SealedDocument({"case_number": number}, None)
         else:
@@ -147,19 +211,50 @@ class CaseResults:
             )
         return check
 
-    def export(self, uow: UnitOfWork, number: str, directory: Path) -> tuple[Path, Path, Path]:
-        """Write ``<number>.json``, ``<number>.pdf`` and ``keys.json`` (public keys) for
-        ``tongban verify``."""
+    def stored(self, uow: UnitOfWork, number: str) -> StoredResult | None:
+        """The case's stored result (None: it has none); ``NotFound`` outside the caller's
+        subtree, exactly as for a number that does not exist."""
+        case, row = _result_of(uow, number)
+        if row is None:
+            return None
+        sealed = SealedDocument(dict(row.document), dict(row.seal) or None)
+        signer = _key_tenant_id(uow, (row.seal or {}).get("key_id")) or case.tenant_id
+        return StoredResult(
+            case_number=case.number,
+            sealed=sealed,
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+            signer_tenant=uow.tenants.by_id(signer).code,
+            kind=row.kind or "decision",
+        )
+
+    def pdf(self, uow: UnitOfWork, number: str) -> bytes:
+        """The result's PDF (the sealed JSON attached); ``NotFound`` without a result."""
+        found = self.stored(uow, number)
+        if found is None:
+            raise NotFound("result", number)
+        return self._writer().render_pdf(found.sealed)
+
+    def _writer(self) -> SealService:
         if self._files is None:
             raise RuntimeError("no result file writer configured")
+        return self._files
+
+    def export(self, uow: UnitOfWork, number: str, directory: Path) -> tuple[Path, Path, Path]:
+        """Write ``<number>.json``, ``<number>.pdf`` and ``keys.json`` (the public keys of
+        the case's tenant and of the tenant whose key signed it) for ``tongban verify``."""
+        writer = self._writer()
         case, row = _result_of(uow, number)
         if row is None:
             raise NotFound("result", number)
         sealed = SealedDocument(dict(row.document), dict(row.seal))
-        json_path, pdf_path = self._files.write_result_files(sealed, directory, number)
+        json_path, pdf_path = writer.write_result_files(sealed, directory, number)
         keys_path = Path(directory) / "keys.json"
-        keys = [k.to_dict() for k in _keys(uow, case.tenant_id).values()]
-        keys_path.write_text(json.dumps(keys, ensure_ascii=False, indent=2), encoding="utf-8")
+        signer = _key_tenant_id(uow, (row.seal or {}).get("key_id"))
+        keys = _keys(uow, case.tenant_id)
+        if signer is not None and signer != case.tenant_id:
+            keys |= _keys(uow, signer)
+        keys_path.write_bytes(keys_json(keys.values()))
         return json_path, pdf_path, keys_path
 
 
@@ -171,7 +266,23 @@ def _result_of(uow: UnitOfWork, number: str) -> tuple[Case, ResultRow | None]:
     me = uow.tenants.get(uow.tenant.code)
     if not uow.tenants.by_id(case.tenant_id).path.startswith(me.path):
         raise NotFound("case", number)
-    return case, uow.session.scalar(select(ResultRow).where(ResultRow.case_id == case.id))
+    own = uow.session.scalar(select(ResultRow).where(ResultRow.case_id == case.id))
+    # an initial level that delivers the final level's decision (art35) shows that one
+    return case, own if own is not None else linked_decision(uow, case.id)
+
+
+def case_tenant_code(uow: UnitOfWork, number: str) -> str:
+    """The code of the tenant that handles case ``number`` (any scope that sees it)."""
+    tenant_id = uow.session.scalar(select(Case.tenant_id).where(Case.number == number))
+    if tenant_id is None:
+        raise NotFound("case", number)
+    return uow.tenants.by_id(tenant_id).code
+
+
+def _key_tenant_id(uow: UnitOfWork, key_id: object) -> int | None:
+    if not isinstance(key_id, str) or not key_id:
+        return None
+    return uow.session.scalar(select(SealKeyRow.tenant_id).where(SealKeyRow.key_id == key_id))
 
 
 def _keys(uow: UnitOfWork, tenant_id: int) -> dict[str, SealKey]:

@@ -27,9 +27,14 @@ FINAL = ("concluded", "rejected", "withdrawn", "revoked")
 
 
 class ResultSealer(Protocol):
-    """Seals an approval's result document at conclusion (services.cases.results)."""
+    """Seals an approval's result document, or a 上报件's opinion, at conclusion
+    (services.cases.results; what is sealed: services.cases.escalation)."""
 
-    def seal_result(self, ctx: CaseContext) -> None: ...
+    def seal_result(self, ctx: CaseContext, basis: Mapping[str, Any] | None = None) -> Any: ...
+
+    def seal_as(
+        self, ctx: CaseContext, department: Any, document: dict[str, Any], *, kind: str
+    ) -> Any: ...
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -46,7 +46,9 @@ from tongban.bootstrap import case_results
 from tongban.config import development_seal_key
 from tongban.core.seals import SealError
 from tongban.services.cases import listing, queries, supervision
+from tongban.services.cases.cross_level import cross_level
 from tongban.services.cases.results import CaseResults
+from tongban.services.seal_keys import keys_url
 
 RESULTS_EXTENSION = "tongban_case_results"
 
@@ -99,7 +101,7 @@ class CasesView(BaseView):
     route_base = "/cases"
     default_view = "index"
     class_permission_name = PERMISSION_VIEW
-    method_permission_name = {"index": READ, "detail": READ, "receipt": READ}
+    method_permission_name = {"index": READ, "detail": READ, "receipt": READ, "result_pdf": READ}
 
     @expose("/")
     @has_access
@@ -122,10 +124,13 @@ class CasesView(BaseView):
     @tenant_page
     def detail(self, uow: UnitOfWork, identity: Identity, number: str) -> ResponseReturnValue:
         case = queries.get_case(uow, number)  # NotFound outside the subtree
-        result = results().verify(uow, number) if listing.has_result(uow, number) else None
+        stored = results().stored(uow, number)
+        result = results().verify(uow, number) if stored is not None else None
         return render_page(
             "tongban/case.html",
             case=case,
+            stored=stored,
+            keys_url=keys_url(stored.signer_tenant) if stored is not None else "",
             tenant_name=_tenant_names(uow, [case.tenant_code])[case.tenant_code],
             departments=listing.department_names(uow, case.tenant_code),
             links=listing.linked_cases(uow, number),
@@ -133,6 +138,7 @@ class CasesView(BaseView):
             chain_problems=listing.verify_case_chain(uow, number),
             alerts=listing.case_alerts(uow, number),
             result=result,
+            cross=cross_level(uow, number),
             **LABELS,
         )
 
@@ -148,6 +154,23 @@ class CasesView(BaseView):
             case=case,
             tenant_name=_tenant_names(uow, [case.tenant_code])[case.tenant_code],
             **LABELS,
+        )
+
+    @expose("/<number>/result.pdf")
+    @has_access
+    @tenant_page
+    def result_pdf(self, uow: UnitOfWork, identity: Identity, number: str) -> ResponseReturnValue:
+        """The sealed result as PDF (the sealed JSON attached, for ``tongban verify``); the
+        one 404 page for a case outside the subtree, one that does not exist, or one with no
+        result."""
+        pdf = results().pdf(uow, number)
+        return Response(
+            pdf,
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{number}.pdf"',
+                "Cache-Control": "private, no-store",
+            },
         )
 
 

@@ -8,6 +8,7 @@ from flask_appbuilder import IndexView, expose
 from sqlalchemy import text
 
 import tongban
+from tongban.adapters.crypto.key_check import seal_key_status
 from tongban.adapters.web.views.common import platform, render_page
 
 
@@ -21,16 +22,24 @@ class HomeView(IndexView):
 
 
 def health() -> ResponseReturnValue:
-    """``/health``: no login needed. 200 when the database answers, else 503."""
+    """``/health``: no login needed. 200 when the database answers and TONGBAN_SEAL_KEY can
+    be used (its form, and it decrypts the newest stored key); else 503 with the reasons."""
     database = True
     try:
         with platform().db.engine.connect() as conn:
             conn.execute(text("select 1"))
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         database = False
-    body = {
-        "status": "ok" if database else "unavailable",
+    seal = seal_key_status(platform().settings, platform().db)
+    healthy = database and seal.usable
+    body: dict[str, object] = {
+        "status": "ok" if healthy else "unavailable",
         "database": database,
+        "sealKey": seal.usable,
         "version": tongban.__version__,
     }
-    return jsonify(body), 200 if database else 503
+    reasons = [] if database else ["数据库无法连接 (the database does not answer)"]
+    reasons += [seal.reason] if seal.reason else []
+    if reasons:
+        body["reasons"] = reasons
+    return jsonify(body), 200 if healthy else 503

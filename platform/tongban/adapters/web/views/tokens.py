@@ -18,6 +18,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from tongban.adapters.graphql.bodies import BodyRefused, parse_json, read_body
 from tongban.adapters.graphql.errors import Code, error
 from tongban.adapters.graphql.responses import NO_STORE, json_response, with_request_id
 from tongban.adapters.web import person_tokens
@@ -36,6 +37,7 @@ log = logging.getLogger("tongban.web.tokens")
 blueprint = Blueprint("person_tokens", __name__)
 
 MAX_BODY_BYTES = 10_000
+"""Bytes read from a ``POST /api/token`` body at most, chunked or not."""
 BODY_SHAPE = 'body must be empty (use the session) or JSON {"username": "…", "password": "…"}'
 
 
@@ -59,10 +61,12 @@ def _refuse(
 @blueprint.route("/api/token", methods=["POST"])
 @with_request_id(log, "token request", NO_STORE)
 def issue_token(request_id: str) -> Response:
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        return _refuse(request_id, 413, f"请求过大 (over {MAX_BODY_BYTES} bytes)", Code.BAD_REQUEST)
     try:
         credentials = _credentials()
+    except BodyRefused as refused:
+        extensions = refused.extensions
+        body = {"errors": [error(refused.message, refused.code, request_id, **extensions)]}
+        return _json(body, refused.status, request_id)
     except ValueError:
         return _refuse(request_id, 400, BODY_SHAPE, Code.BAD_REQUEST)
     if credentials is None:
@@ -93,10 +97,21 @@ def issue_token(request_id: str) -> Response:
 
 def _credentials() -> tuple[str, str] | None:
     """``(username, password)`` from the body; None for an empty body (the session);
-    ``ValueError`` for anything else."""
-    if not request.get_data(cache=True).strip():
+    ``BodyRefused`` for a body over ``MAX_BODY_BYTES`` (read no further) or a username or
+    password over its limit (tongban/limits.py); ``ValueError`` for anything else."""
+    limits = platform().settings.limits
+    raw = read_body(MAX_BODY_BYTES)
+    if not raw.strip():
         return None
-    body = request.get_json(silent=True)
+    if not request.is_json:
+        raise ValueError(BODY_SHAPE)
+    longest = max(limits.username_chars, limits.password_chars)
+    try:
+        body = parse_json(raw, max_depth=2, max_string=longest)
+    except BodyRefused as refused:
+        if refused.code == Code.INPUT_TOO_LONG:
+            raise _too_long("用户名或密码", "username or password", longest) from None
+        raise ValueError(BODY_SHAPE) from None
     if body == {}:
         return None
     if not isinstance(body, dict) or set(body) != {"username", "password"}:
@@ -106,7 +121,20 @@ def _credentials() -> tuple[str, str] | None:
         raise ValueError(BODY_SHAPE)
     if not username.strip() or not password:
         raise ValueError(BODY_SHAPE)
+    if len(username) > limits.username_chars:
+        raise _too_long("用户名", "username", limits.username_chars)
+    if len(password) > limits.password_chars:
+        raise _too_long("密码", "password", limits.password_chars)
     return username.strip(), password
+
+
+def _too_long(what: str, english: str, limit: int) -> BodyRefused:
+    return BodyRefused(
+        400,
+        f"{what}过长 ({english} over {limit} characters)",
+        Code.INPUT_TOO_LONG,
+        {"limit": limit},
+    )
 
 
 class TokenForm(FlaskForm):  # type: ignore[misc]
