@@ -38,6 +38,14 @@ class RequestLimits:
     """TONGBAN_MAX_USERNAME_CHARS: a username at login or ``POST /api/token``."""
     password_chars: int = 1_024
     """TONGBAN_MAX_PASSWORD_CHARS: a password at login or ``POST /api/token``."""
+    login_failures: int = 5
+    """TONGBAN_LOGIN_MAX_FAILURES: wrong passwords for one account (within the lock time)
+    before it is locked (adapters/web/login_guard.py)."""
+    login_address_failures: int = 50
+    """TONGBAN_LOGIN_MAX_FAILURES_PER_ADDRESS: wrong passwords from one client address, any
+    accounts, before the address is locked (higher: an office shares one address)."""
+    login_lock_seconds: int = 900
+    """TONGBAN_LOGIN_LOCK_SECONDS: how long a lock lasts, and how far back failures count."""
 
 
 ENV_VARS = {
@@ -53,6 +61,9 @@ ENV_VARS = {
     "string_chars": "TONGBAN_MAX_STRING_CHARS",
     "username_chars": "TONGBAN_MAX_USERNAME_CHARS",
     "password_chars": "TONGBAN_MAX_PASSWORD_CHARS",
+    "login_failures": "TONGBAN_LOGIN_MAX_FAILURES",
+    "login_address_failures": "TONGBAN_LOGIN_MAX_FAILURES_PER_ADDRESS",
+    "login_lock_seconds": "TONGBAN_LOGIN_LOCK_SECONDS",
 }
 
 

@@ -86,6 +86,7 @@ REQUEST_CODES = {
     "QUERY_TOO_COMPLEX",
     "TOO_MANY_ALIASES",
     "INTROSPECTION_DISABLED",
+    "INPUT_INVALID_CHARACTER",  # a NUL or a lone surrogate in a string (issue 12, point 7)
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -106,6 +107,29 @@ def test_idempotency_key_makes_one_case(demo: Database, env: CaseEnv) -> None:
     assert first.number == second.number
     other = submit(demo, env, "230123", application(YILAN, DRUG, idempotency_key="43"))
     assert other.number.endswith("0002")
+
+
+def test_a_reused_idempotency_key_with_another_body_is_a_conflict(
+    demo: Database, env: CaseEnv
+) -> None:
+    """Issue 12, point 9: the second, different application was silently answered with
+    the first case. The same body (materials in another order) still gets the same case."""
+    app = application(YILAN, DRUG, idempotency_key="county-system-7")
+    first = submit(demo, env, "230123", app)
+    reordered = dataclasses.replace(app, materials=list(reversed(app.materials)))
+    assert submit(demo, env, "230123", reordered).number == first.number
+    for changed in (
+        dataclasses.replace(app, applicant_name="另一家公司"),
+        dataclasses.replace(app, materials=app.materials[:1]),
+        dataclasses.replace(app, form_data={**app.form_data, "extra": 1}),
+        dataclasses.replace(app, commitment=True),
+    ):
+        with pytest.raises(Conflict) as raised:
+            submit(demo, env, "230123", changed)
+        assert raised.value.message.startswith("幂等键 county-system-7 已用于另一份不同的申请")
+        assert raised.value.data == {"idempotencyKey": "county-system-7", "case": first.number}
+    with demo.platform("test") as uow:
+        assert len(uow.session.scalars(select(Case)).all()) == 1
 
 
 def test_only_the_steps_department_and_role_may_act(demo: Database, env: CaseEnv) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tongban.adapters.db.unit_of_work import Database
-from tongban.core.errors import Conflict, Forbidden, InvalidDefinition, InvalidState
-from tongban.services import definitions
+from tongban.core.errors import Conflict, Forbidden, InvalidDefinition, InvalidState, NotFound
+from tongban.services import catalog, definitions
 from tongban.services.conformance_report import conformance_report, impact_of_standard_change
 from tongban.services.definitions import ReviewVerdicts, Verdict
 from tongban.services.schemas import Schemas
@@ -174,3 +174,87 @@ def test_a_step_nobody_can_work_on_is_reported(tree: Database, schemas: Schemas)
         draft = definitions.save_draft(uow, admin("230123"), implementation(), schemas)
     unstaffed = [(v.code, v.pointer) for v in draft.violations]
     assert unstaffed == [("FLOW_ASSIGNEE_UNSTAFFED", "/flow/nodes/4")]  # decide: approver
+
+
+# --- drafts are their owner's (issue 12, point 3) ----------------------------------------
+
+NAME = "药品零售企业经营许可"
+DRAFT_NAME = "药品零售企业经营许可（草稿）"
+
+
+def _sees(db: Database, viewer: str, owner: str, kind: str) -> list[tuple[int, str]]:
+    """(version, status) of what ``viewer`` reads of ``owner``'s matter; [] if not found."""
+    with db.for_tenant(viewer, readonly=True) as uow:
+        try:
+            return [
+                (v.version, v.status) for v in definitions.history(uow, owner, kind, MATTER_CODE)
+            ]
+        except NotFound:
+            return []
+
+
+def _listed(db: Database, viewer: str, owner: str, kind: str) -> list[str]:
+    """Names of ``owner``'s matters in ``viewer``'s catalog and on its page of ``owner``."""
+    with db.for_tenant(viewer, readonly=True) as uow:
+        entries = catalog.catalog(uow, kind=kind, per_page=100).items
+        names = [e.name for e in entries if (e.tenant.code, e.code) == (owner, MATTER_CODE)]
+        page = catalog.tenant_detail(uow, owner).matters
+        return names + [e.name for e in page if (e.kind, e.code) == (kind, MATTER_CODE)]
+
+
+def test_saving_a_draft_keeps_the_published_name(tree: Database, schemas: Schemas) -> None:
+    publish_matter(tree, schemas, "230000", standard())
+    with tree.for_tenant("230000") as uow:
+        definitions.save_draft(uow, admin("230000"), standard(name=DRAFT_NAME), schemas)
+    for viewer in ("230000", "230100", "230123"):  # the owner, a child and a grandchild
+        assert _listed(tree, viewer, "230000", "standard") == [NAME] * 2
+    with tree.for_tenant("230123", readonly=True) as uow:
+        with pytest.raises(NotFound) as hidden:
+            definitions.document(uow, "230000", "standard", MATTER_CODE, 2)
+        with pytest.raises(NotFound) as missing:
+            definitions.document(uow, "230000", "standard", MATTER_CODE, 9)
+        current = definitions.document(uow, "230000", "standard", MATTER_CODE)
+    assert str(hidden.value).replace("v2", "v9") == str(missing.value)
+    assert current["name"] == NAME
+    with tree.for_tenant("230000", readonly=True) as uow:
+        draft = definitions.document(uow, "230000", "standard", MATTER_CODE, 2)
+    assert draft["name"] == DRAFT_NAME
+
+
+def test_a_never_published_matter_is_its_owners_and_its_reviewers(
+    tree: Database, schemas: Schemas
+) -> None:
+    publish_matter(tree, schemas, "230000", standard())
+    with tree.for_tenant("230123") as uow:
+        definitions.save_draft(uow, admin("230123"), implementation(name=DRAFT_NAME), schemas)
+    kind = "implementation"
+    # only the owner sees it, by its draft name; the parent, the grandparent and the
+    # sibling find nothing, as if it did not exist
+    assert _sees(tree, "230123", "230123", kind) == [(1, "draft")]
+    assert _listed(tree, "230123", "230123", kind) == [DRAFT_NAME] * 2
+    for other in ("230100", "230000", "230124"):
+        assert _sees(tree, other, "230123", kind) == [], other
+        if other != "230124":  # the sibling's page of 依兰县 is itself not found
+            assert _listed(tree, other, "230123", kind) == [], other
+
+    # nothing published yet: the name follows the owner's draft
+    with tree.for_tenant("230123") as uow:
+        definitions.save_draft(uow, admin("230123"), implementation(), schemas)
+    assert _listed(tree, "230123", "230123", kind) == [NAME] * 2
+    with tree.for_tenant("230123") as uow:
+        definitions.submit(uow, admin("230123"), kind, MATTER_CODE, schemas)
+    # submitted: the reviewing parent reads it (not yet in its lists); nobody else does
+    assert _sees(tree, "230100", "230123", kind) == [(1, "submitted")]
+    assert _listed(tree, "230100", "230123", kind) == []
+    assert _sees(tree, "230000", "230123", kind) == []
+    assert _sees(tree, "230124", "230123", kind) == []
+
+    with tree.for_tenant("230100") as uow:
+        definitions.review(uow, admin("230100"), "230123", kind, MATTER_CODE, APPROVE)
+    with tree.for_tenant("230123") as uow:
+        definitions.publish(uow, admin("230123"), kind, MATTER_CODE, schemas)
+    # published: the whole lineage sees it by its published name; the sibling still not
+    for viewer in ("230100", "230000"):
+        assert _sees(tree, viewer, "230123", kind) == [(1, "published")]
+        assert _listed(tree, viewer, "230123", kind) == [NAME] * 2
+    assert _sees(tree, "230124", "230123", kind) == []

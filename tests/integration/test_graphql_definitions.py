@@ -339,3 +339,125 @@ def test_conformance_and_impact_of_a_standard_change(platform: Platform) -> None
     # asking changed nothing
     still = ok(platform, "hlj_admin", DEFINITION, kind="STANDARD", code=DRUG)
     assert still["definition"]["document"]["time_limits"]["promised"] == 15
+
+
+# --- drafts are their owner's (issue 12, point 3) ----------------------------------------
+
+DRAFT_NAME = "药品零售企业经营许可（修订草案）"
+MATTER_NAMES = """
+query($kind: MatterKind) {
+  matters(kind: $kind, first: 100) { items { code name tenant { code } } }
+}"""
+
+
+def _province_drafts_a_renamed_standard(platform: Platform) -> dict[str, Any]:
+    """黑龙江省 (230000) starts v2 of its DRUG refinement and renames it in the draft."""
+    ok(platform, "hlj_admin", START_DRAFT, kind="STANDARD", code=DRUG)
+    published = ok(platform, "hlj_admin", DEFINITION, kind="STANDARD", code=DRUG)
+    document = {**published["definition"]["document"], "name": DRAFT_NAME}
+    saved = ok(platform, "hlj_admin", SAVE_DRAFT, document=document)["saveDraft"]
+    assert (saved["version"], saved["status"]) == (2, "DRAFT")
+    return document
+
+
+def _province_standard(platform: Platform, username: str, version: int | None = None) -> Any:
+    found = ok(
+        platform, username, DEFINITION, tenant="230000", kind="STANDARD", code=DRUG, version=version
+    )
+    return found["definition"]
+
+
+def _matter_name(platform: Platform, username: str, tenant_code: str, code: str) -> str | None:
+    items = ok(platform, username, MATTER_NAMES, kind="STANDARD")["matters"]["items"]
+    names = [i["name"] for i in items if (i["tenant"]["code"], i["code"]) == (tenant_code, code)]
+    return names[0] if names else None
+
+
+def _hidden_like_a_missing_version(platform: Platform, username: str) -> None:
+    """Asking for the draft answers exactly as asking for a version that does not exist."""
+    args = {"tenant": "230000", "kind": "STANDARD", "code": DRUG}
+    draft = fails(platform, username, DEFINITION, version=2, **args)
+    missing = fails(platform, username, DEFINITION, version=9, **args)
+    assert isinstance(draft, NotFound) and draft.code == missing.code == ErrorCode.NOT_FOUND
+    assert draft.message.replace("v2", "v9") == missing.message
+    assert draft.data == {**missing.data, "key": f"{DRUG} v2"}
+
+
+def test_a_parents_draft_is_hidden_from_its_descendants(platform: Platform) -> None:
+    _province_drafts_a_renamed_standard(platform)
+    published_name = _matter_name(platform, "harbin_admin", "230000", DRUG)
+    assert published_name is not None and published_name != DRAFT_NAME
+    for below in ("harbin_admin", "yilan_admin"):  # the child city and a grandchild county
+        _hidden_like_a_missing_version(platform, below)
+        shown = _province_standard(platform, below)
+        assert shown["version"] == 1 and shown["document"]["name"] == published_name
+        assert [(v["version"], v["status"]) for v in shown["history"]] == [(1, "PUBLISHED")]
+        # saving the draft did not rename the matter in anyone's list
+        assert _matter_name(platform, below, "230000", DRUG) == published_name
+    # the owner sees its draft; its list keeps the published name until it is published
+    own = _province_standard(platform, "hlj_admin", version=2)
+    assert own["document"]["name"] == DRAFT_NAME
+    assert [v["status"] for v in own["history"]] == ["PUBLISHED", "DRAFT"]
+    assert _matter_name(platform, "hlj_admin", "230000", DRUG) == published_name
+
+
+def test_the_reviewing_parent_sees_a_draft_only_once_submitted(platform: Platform) -> None:
+    ok(platform, "hlj_admin", START_DRAFT, kind="STANDARD", code=DRUG)
+    document = copy.deepcopy(_province_standard(platform, "hlj_admin", version=2)["document"])
+    promised = document["time_limits"]["promised"] - 1  # a refinement may only tighten
+    document["time_limits"]["promised"] = promised
+    ok(platform, "hlj_admin", SAVE_DRAFT, document=document)
+    # the nation (the province's reviewer) does not see a draft still being edited
+    _hidden_like_a_missing_version(platform, "guojia_admin")
+    ok(platform, "hlj_admin", SUBMIT, kind="STANDARD", code=DRUG)
+    under_review = _province_standard(platform, "guojia_admin", version=2)
+    assert under_review["document"]["time_limits"]["promised"] == promised
+    assert [v["status"] for v in under_review["history"]] == ["PUBLISHED", "SUBMITTED"]
+    _hidden_like_a_missing_version(platform, "harbin_admin")  # below: still hidden
+
+    ok(
+        platform,
+        "guojia_admin",
+        REVIEW,
+        subject="230000",
+        kind="STANDARD",
+        code=DRUG,
+        review=APPROVE,
+    )
+    assert [v["status"] for v in _province_standard(platform, "guojia_admin")["history"]] == [
+        "PUBLISHED",
+        "REVIEWED",
+    ]
+    _hidden_like_a_missing_version(platform, "harbin_admin")  # reviewed, not yet published
+    ok(platform, "hlj_admin", PUBLISH, kind="STANDARD", code=DRUG)
+    # published: everyone below sees v2
+    shown = _province_standard(platform, "yilan_admin")
+    assert shown["version"] == 2 and shown["document"]["time_limits"]["promised"] == promised
+    assert [v["status"] for v in shown["history"]] == ["PUBLISHED", "PUBLISHED"]
+
+
+def test_a_siblings_draft_is_not_found_like_a_missing_definition(platform: Platform) -> None:
+    form = copy.deepcopy(drug_document(platform)["document"]["form"])
+    form["properties"]["remark"] = {"title": "备注", "type": "string", "maxLength": 200}
+    ok(platform, "yilan_admin", UPDATE_FORM, kind="IMPLEMENTATION", code=DRUG, form=form)
+    for version in (None, 1, 2):
+        sibling = fails(
+            platform,
+            "fangzheng_admin",
+            DEFINITION,
+            tenant="230123",
+            kind="IMPLEMENTATION",
+            code=DRUG,
+            version=version,
+        )
+        missing = fails(
+            platform,
+            "fangzheng_admin",
+            DEFINITION,
+            tenant="239999",
+            kind="IMPLEMENTATION",
+            code=DRUG,
+            version=version,
+        )
+        assert sibling.code == missing.code == ErrorCode.NOT_FOUND
+        assert sibling.message == missing.message.replace("239999", "230123")

@@ -18,9 +18,10 @@ from tongban.adapters.crypto import SealBox
 from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.web.app import create_app
 from tongban.adapters.web.demo import create_demo_logins
+from tongban.adapters.web.login_guard import SESSION_STAMP
 from tongban.bootstrap import Platform
 from tongban.config import DEV_SECRET_KEY, ConfigError, Settings, load_settings
-from tongban.services import webhooks
+from tongban.services import tokens, webhooks
 from tongban.services.schemas import Schemas
 from tongban.services.webhook_targets import TargetPolicy
 
@@ -66,14 +67,14 @@ def _seal_something(db: Database) -> None:
         )
 
 
-def _forged_admin_cookie(secret_key: str) -> str:
+def _forged_admin_cookie(secret_key: str, **extra: str) -> str:
     """The session cookie of ``{'_user_id': '1'}`` signed with ``secret_key``, made the
     way Flask makes it (the attack of issue 12: the development key is public)."""
     forger = Flask("forger")
     forger.secret_key = secret_key
     serializer = SecureCookieSessionInterface().get_signing_serializer(forger)
     assert serializer is not None
-    return str(serializer.dumps({"_user_id": "1", "_fresh": True}))
+    return str(serializer.dumps({"_user_id": "1", "_fresh": True, **extra}))
 
 
 def test_production_sets_secure_cookies_and_security_headers(
@@ -123,7 +124,12 @@ def test_a_session_forged_with_the_development_key_is_nobody_in_production(
     response = client.get("/catalog/", base_url=HTTPS)
     assert response.status_code == 302 and "/login/" in response.headers["Location"]
     # the same forgery with the deployment's own key would work: the test forges correctly
-    client.set_cookie("session", _forged_admin_cookie(settings.secret_key))
+    # (a session also carries its login's password stamp, adapters/web/login_guard.py)
+    with app.app_context():
+        admin = app.extensions["appbuilder"].sm.get_user_by_id(1)
+        stamp = tokens.stamp(settings.secret_key, admin.id, admin.password)
+    cookie = _forged_admin_cookie(settings.secret_key, **{SESSION_STAMP: stamp})
+    client.set_cookie("session", cookie)
     assert client.get("/catalog/", base_url=HTTPS).status_code == 200
 
 

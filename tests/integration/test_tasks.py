@@ -100,6 +100,17 @@ class Scene:
             )
             return sorted(kinds)
 
+    @property
+    def overdue(self) -> str:
+        """The alert a passed promised deadline raises: red, unless the deadline is 暂定
+        (the clock is real: a month ago may count days of a year without an official
+        arrangement, e.g. under ``make test-faketime``; docs/engine.md)."""
+        with self.platform.db.platform("test") as uow:
+            provisional = uow.session.scalar(
+                select(Case.deadline_provisional).where(Case.number == self.a_working)
+            )
+        return "CASE_OVERDUE_PROVISIONAL" if provisional else "CASE_OVERDUE"
+
     def alert_count(self) -> int:
         with self.platform.db.platform("test") as uow:
             return int(uow.session.scalar(select(func.count(SupervisionAlert.id))) or 0)
@@ -209,10 +220,10 @@ def test_sweep_task_over_redis_deems_accepted_and_raises_once(
     first = redis_worker.sweep()
     assert sorted(first["deemed_accepted"]) == sorted([scene.a_waiting, scene.b_waiting])
     assert first["checked"] == 4
-    assert first["raised"] == {"CASE_OVERDUE": 2, "STEP_OVERDUE": 2}
+    assert first["raised"] == {scene.overdue: 2, "STEP_OVERDUE": 2}
     for number in (scene.a_waiting, scene.b_waiting):
         assert scene.status(number) == ("processing", True)
-    assert scene.alerts(scene.a_working) == ["CASE_OVERDUE", "STEP_OVERDUE"]
+    assert scene.alerts(scene.a_working) == [scene.overdue, "STEP_OVERDUE"]
     raised = scene.alert_count()
     assert raised == 4
 
@@ -227,7 +238,7 @@ def test_sweep_task_for_one_county_never_touches_its_sibling(redis_worker: Redis
     county_a = redis_worker.sweep(COUNTY_A)
     assert county_a["checked"] == 2
     assert county_a["deemed_accepted"] == [scene.a_waiting]
-    assert county_a["raised"] == {"CASE_OVERDUE": 1, "STEP_OVERDUE": 1}
+    assert county_a["raised"] == {scene.overdue: 1, "STEP_OVERDUE": 1}
     # county B's cases are just as overdue, and nothing happened to them
     assert scene.status(scene.b_waiting) == ("received", False)
     assert scene.alerts(scene.b_working) == []
@@ -236,7 +247,7 @@ def test_sweep_task_for_one_county_never_touches_its_sibling(redis_worker: Redis
     # the full sweep then finds them: they were left alone, not broken
     everyone = redis_worker.sweep()
     assert everyone["deemed_accepted"] == [scene.b_waiting]
-    assert everyone["raised"] == {"CASE_OVERDUE": 1, "STEP_OVERDUE": 1}
+    assert everyone["raised"] == {scene.overdue: 1, "STEP_OVERDUE": 1}
 
 
 def test_beat_on_the_embedded_broker_runs_the_sweep(tmp_path: Path) -> None:
@@ -252,7 +263,7 @@ def test_beat_on_the_embedded_broker_runs_the_sweep(tmp_path: Path) -> None:
         _until(lambda: _sweeps_done(results) >= 1, "no sweep by beat", worker, settings)
         assert scene.status(scene.a_waiting) == ("processing", True)
         assert scene.status(scene.b_waiting) == ("processing", True)
-        assert scene.alerts(scene.a_working) == ["CASE_OVERDUE", "STEP_OVERDUE"]
+        assert scene.alerts(scene.a_working) == [scene.overdue, "STEP_OVERDUE"]
         assert scene.alert_count() == 4
         # the next tick sweeps again: nothing is raised twice
         _until(lambda: _sweeps_done(results) >= 2, "no second sweep", worker, settings)

@@ -169,3 +169,51 @@ def test_a_login_without_a_tenant_sees_a_chinese_error(app: Flask) -> None:
     page = text(client, "/catalog/", 403)
     assert "未关联" in page
     assert "未关联" in text(client, "/")
+
+
+DRAFT_NAME = "药品零售企业经营许可（修订草案）"
+
+
+def test_a_draft_name_stays_with_its_owner(app: Flask, db: Database, schemas: Schemas) -> None:
+    # the province saves v2 of its standard under a new name: a draft
+    with db.for_tenant("230000") as uow:
+        definitions.save_draft(uow, admin("230000"), standard(name=DRAFT_NAME), schemas)
+    url = f"/catalog/standard/230000/{MATTER_CODE}"
+    for below in ("230100_admin", "230123_clerk"):  # a child and a grandchild
+        client = login(app, below)
+        for page in ("/catalog/?kind=standard", "/tenants/230000", url, f"{url}/history"):
+            shown = text(client, page)
+            assert "药品零售企业经营许可" in shown and DRAFT_NAME not in shown, (below, page)
+        assert text(client, f"{url}?version=2", 404) == text(client, f"{url}?version=9", 404)
+    province = login(app, "230000_admin")
+    assert DRAFT_NAME in text(province, f"{url}?version=2")
+    assert DRAFT_NAME not in text(province, "/catalog/?kind=standard")  # the published name
+
+
+def test_a_never_published_implementation_is_shown_to_its_owner_and_reviewer(
+    app: Flask, db: Database, schemas: Schemas
+) -> None:
+    with db.for_tenant("230124") as uow:
+        definitions.save_draft(uow, admin("230124"), implementation(name=DRAFT_NAME), schemas)
+    draft = f"/catalog/implementation/230124/{MATTER_CODE}"
+    missing = f"/catalog/implementation/239999/{MATTER_CODE}"
+    owner = login(app, "230124_admin")
+    assert DRAFT_NAME in text(owner, "/catalog/?kind=implementation")
+    assert "草稿" in text(owner, draft)
+    city, province, sibling = (
+        login(app, u) for u in ("230100_admin", "230000_admin", "230123_clerk")
+    )
+    for other in (city, province, sibling):  # parent, grandparent, sibling: as if missing
+        assert text(other, draft, 404) == text(other, missing, 404)
+        assert text(other, f"{draft}/history", 404) == text(other, f"{missing}/history", 404)
+        assert DRAFT_NAME not in text(other, "/catalog/?kind=implementation")
+    assert DRAFT_NAME not in text(city, "/tenants/230124")
+
+    with db.for_tenant("230124") as uow:  # renamed as the standard requires, then submitted
+        definitions.save_draft(uow, admin("230124"), implementation(), schemas)
+    with db.for_tenant("230124") as uow:
+        definitions.submit(uow, admin("230124"), "implementation", MATTER_CODE, schemas)
+    assert "已提交待审" in text(city, draft)  # the reviewing parent opens it
+    assert "共 1 项" in text(city, "/catalog/?kind=implementation")  # but lists only 依兰县's
+    for other in (province, sibling):
+        assert text(other, draft, 404) == text(other, missing, 404)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from tongban.adapters.files.yaml_io import (
     FILE_DUPLICATE_KEY,
     FILE_SYNTAX,
     FILE_UNREADABLE,
+    FILE_YAML_ALIAS,
     dump_canonical,
     load_yaml,
     loads_yaml,
@@ -66,9 +68,14 @@ def test_duplicate_keys_are_errors(text: str, where: str) -> None:
 
 
 def test_merge_keys_may_override() -> None:
-    data, violations = loads_yaml("a: &x {k: 1, j: 2}\nb:\n  <<: *x\n  k: 3\n")
+    data, violations = loads_yaml("b:\n  <<: {k: 1, j: 2}\n  k: 3\n")
     assert violations == []
-    assert data == {"a": {"k": 1, "j": 2}, "b": {"k": 3, "j": 2}}
+    assert data == {"b": {"k": 3, "j": 2}}
+
+
+def test_a_merge_through_an_alias_is_refused_with_the_aliases() -> None:
+    data, [violation] = loads_yaml("a: &x {k: 1, j: 2}\nb:\n  <<: *x\n  k: 3\n")
+    assert data is None and violation.code == FILE_YAML_ALIAS
 
 
 @pytest.mark.parametrize("text", ["on: 1\n", "1: a\n", "? [a]\n: b\n", "~: x\n"])
@@ -93,7 +100,6 @@ def test_dates_stay_strings_and_other_scalars_resolve() -> None:
     [
         "a: 1\n---\nb: 2\n",  # two documents
         "a: !!python/object/apply:os.system ['true']\n",  # unsafe tags
-        "a: *nowhere\n",  # undefined alias
         "a:\n\tb: 1\n",  # tab indentation
         "a: '\x07'\n",  # a control character in the stream
     ],
@@ -219,3 +225,47 @@ def test_dump_load_dump_is_a_fixed_point(data: dict[str, Any]) -> None:
     assert violations == []
     assert loaded == data
     assert dump_canonical(loaded) == text
+
+
+def _anchor_bomb(levels: int = 12) -> str:
+    """A "billion laughs": each level lists the previous one ten times (10^12 leaves)."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_anchor_bomb_is_refused_at_once() -> None:
+    bomb = _anchor_bomb()
+    assert len(bomb) < 1500  # about the issue's 1 KB
+    started = time.monotonic()
+    data, violations = loads_yaml(bomb, name="bomb.yaml")
+    assert time.monotonic() - started < 1.0
+    assert data is None
+    (violation,) = violations
+    assert violation.code == FILE_YAML_ALIAS
+    assert violation.message.startswith("bomb.yaml:1:5: 不允许使用 YAML 锚点或别名")
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: &x 1\n", "anchor &x"),
+        ("a: 1\nb: *x\n", "alias *x"),  # undefined, too: refused as an alias
+        ("- &y {k: 1}\n", "anchor &y"),
+    ],
+)
+def test_anchors_and_aliases_are_refused_even_alone(text: str, where: str) -> None:
+    data, violations = loads_yaml(text, name="f.yaml")
+    assert data is None
+    assert [v.code for v in violations] == [FILE_YAML_ALIAS]
+    assert where in violations[0].message
+
+
+def test_the_demo_tree_uses_no_anchors_or_aliases() -> None:
+    root = Path(__file__).resolve().parents[2] / "tenants"
+    files = sorted(root.rglob("*.yaml"))
+    assert files
+    for path in files:
+        _, violations = load_yaml(path)
+        assert FILE_YAML_ALIAS not in {v.code for v in violations}, path

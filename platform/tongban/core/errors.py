@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     TENANT_SCOPE_REQUIRED = "TENANT_SCOPE_REQUIRED"
     CONFORMANCE = "CONFORMANCE"
     INVALID_STATE = "INVALID_STATE"
+    AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN"
 
 
 @dataclass(frozen=True, order=True)
@@ -74,6 +75,12 @@ class Conflict(TongbanError):
 
 class InvalidState(TongbanError):
     code = ErrorCode.INVALID_STATE
+
+
+class ChainBroken(InvalidState):
+    """A case whose audit chain does not verify: it takes no command (an alert is raised)."""
+
+    code = ErrorCode.AUDIT_CHAIN_BROKEN
 
 
 class TenantScopeRequired(TongbanError):

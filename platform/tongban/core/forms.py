@@ -425,6 +425,7 @@ def check_form_schema(schema: object, registry: SchemaRegistry) -> list[Violatio
             )
         )
     for subschema, path in _walk_schemas(schema):
+        problems.update(_size_problems(subschema, path))
         fmt = subschema.get("format")
         if isinstance(fmt, str) and fmt not in FORMATS:
             problems.add(
@@ -451,6 +452,54 @@ def check_form_schema(schema: object, registry: SchemaRegistry) -> list[Violatio
     if not problems:
         problems.update(_value_problems(schema, registry))
     return sorted(problems)
+
+
+# Sizes a form's parts may have (issue 12, point 7): a definition is served on every case
+# page and API read, so no title, description or enum may grow without bound.
+MAX_TITLE_CHARS: Final = 200
+MAX_DESCRIPTION_CHARS: Final = 2000
+MAX_ENUM_ITEMS: Final = 500
+MAX_ENUM_ITEM_CHARS: Final = 500
+
+
+def _size_problems(subschema: Mapping[str, Any], path: tuple[str | int, ...]) -> list[Violation]:
+    """``FORM_INVALID_SCHEMA`` for a title, description or enum over its size."""
+    problems: list[Violation] = []
+    for keyword, limit, zh in (
+        ("title", MAX_TITLE_CHARS, "标题"),
+        ("description", MAX_DESCRIPTION_CHARS, "说明"),
+    ):
+        text = subschema.get(keyword)
+        if isinstance(text, str) and len(text) > limit:
+            problems.append(
+                Violation(
+                    FORM_INVALID_SCHEMA,
+                    json_pointer((*path, keyword)),
+                    f"{zh}过长 ({keyword} of {len(text)} characters; the limit is {limit})",
+                )
+            )
+    enum = subschema.get("enum")
+    if isinstance(enum, list):
+        if len(enum) > MAX_ENUM_ITEMS:
+            problems.append(
+                Violation(
+                    FORM_INVALID_SCHEMA,
+                    json_pointer((*path, "enum")),
+                    f"枚举值过多 (enum of {len(enum)} items; the limit is {MAX_ENUM_ITEMS})",
+                )
+            )
+        for index, item in enumerate(enum[:MAX_ENUM_ITEMS]):
+            if isinstance(item, str) and len(item) > MAX_ENUM_ITEM_CHARS:
+                problems.append(
+                    Violation(
+                        FORM_INVALID_SCHEMA,
+                        json_pointer((*path, "enum", index)),
+                        f"枚举值过长 (enum item of {len(item)} characters; "
+                        f"the limit is {MAX_ENUM_ITEM_CHARS})",
+                    )
+                )
+                break
+    return problems
 
 
 # keyword → (code, Chinese name, English name) of the values a schema gives for itself

@@ -1,9 +1,12 @@
 """Read-only browsing: the catalog (事项目录), one matter's detail and a tenant's page.
 
 What a tenant sees:
-- standards defined by its ancestors (published ones) and by itself (any state);
-- implementations in its subtree (itself and its descendants, any state); an ancestor's
-  published implementation can be opened too (escalation targets), but is not listed;
+- its own matters in any state, by their draft name while nothing is published;
+- standards of its ancestors and implementations of its descendants once published, by
+  their published name; an ancestor's published implementation can be opened too
+  (escalation targets), but is not listed;
+- of another tenant's matter, only published versions — the direct parent also opens the
+  versions submitted to it for review (``definitions.visible_versions``);
 - never anything of a sibling: the unit of work's tenant guard hides those rows, and a
   request for one raises the same ``NotFound`` as a code that does not exist.
 """
@@ -109,12 +112,14 @@ def _visibility(uow: UnitOfWork, me: Tenant) -> ColumnElement[bool]:
     below = [t.id for t in uow.tenants.subtree(me)]
     return or_(
         and_(Matter.kind == "standard", Matter.tenant_id == me.id),
+        and_(Matter.kind == "implementation", Matter.tenant_id == me.id),
         and_(
-            Matter.kind == "standard",
-            Matter.tenant_id.in_(above),
             Matter.published_version.is_not(None),
+            or_(
+                and_(Matter.kind == "standard", Matter.tenant_id.in_(above)),
+                and_(Matter.kind == "implementation", Matter.tenant_id.in_(below)),
+            ),
         ),
-        and_(Matter.kind == "implementation", Matter.tenant_id.in_(below)),
     )
 
 
@@ -165,9 +170,8 @@ def _visible_matter(
     if tenant is None or not (tenant.path.startswith(me.path) or me.path.startswith(tenant.path)):
         raise NotFound(kind, code)  # a sibling's tenant is "not found" like a missing one
     matter = uow.matters.find(tenant.id, kind, code)
-    is_ancestor = tenant.id != me.id and me.path.startswith(tenant.path)
-    if matter is None or (is_ancestor and matter.published_version is None):
-        raise NotFound(kind, code)
+    if matter is None or not definitions.visible_versions(uow, tenant, matter):
+        raise NotFound(kind, code)  # another's draft is "not found" like a missing code
     return tenant, matter
 
 
@@ -181,11 +185,8 @@ def matter_detail(
 ) -> MatterDetail:
     """A standard or implementation (published version, else the latest), with its guide."""
     tenant, matter = _visible_matter(uow, tenant_code, kind, code)
+    # another tenant's drafts stay its own: history has only the versions the reader may see
     history = tuple(definitions.history(uow, tenant.code, kind, code))
-    me = _me(uow)
-    if tenant.id != me.id and me.path.startswith(tenant.path):
-        # an ancestor's drafts stay its own: only its published versions are shown
-        history = tuple(v for v in history if v.published_at is not None)
     number = version or matter.published_version or (history[-1].version if history else None)
     if number is None or all(v.version != number for v in history):
         raise NotFound(kind, code)
@@ -205,7 +206,7 @@ def matter_detail(
             tenant_name=tenant.name,
             department_name=department_name,
             department_names=names,
-            matter_names={m.code: m.name for m in uow.matters.of_tenant(tenant.id)},
+            matter_names=_matter_names(uow, tenant),
         )
     return MatterDetail(
         tenant=_summary(tenant),
@@ -223,6 +224,16 @@ def matter_detail(
         guide=guide,
         history=history,
     )
+
+
+def _shown(me: Tenant, tenant: Tenant, matter: Matter) -> bool:
+    """A matter of ``tenant`` appears to ``me``: its own, or published."""
+    return tenant.id == me.id or matter.published_version is not None
+
+
+def _matter_names(uow: UnitOfWork, tenant: Tenant) -> dict[str, str]:
+    me = _me(uow)
+    return {m.code: m.name for m in uow.matters.of_tenant(tenant.id) if _shown(me, tenant, m)}
 
 
 def tenant_detail(uow: UnitOfWork, code: str) -> TenantDetail:
@@ -248,7 +259,7 @@ def tenant_detail(uow: UnitOfWork, code: str) -> TenantDetail:
     matters = tuple(
         CatalogEntry(_summary(tenant), m.kind, m.code, m.name, m.published_version)
         for m in uow.matters.of_tenant(tenant.id)
-        if not is_ancestor or m.published_version is not None
+        if _shown(me, tenant, m)
     )
     return TenantDetail(
         tenant=_summary(tenant),

@@ -2,6 +2,11 @@
 
 Published versions are immutable; a new draft starts from the last published one; every
 version is kept. Each function is one transaction: it commits at the end or not at all.
+
+Drafts are their owner's: a tenant other than the owner reads only versions that were
+published — except the direct parent, which also reads the versions submitted to it for
+review (submitted, reviewed, returned). ``Matter.name`` is the published name; a draft sets
+it only while nothing is published (and then nobody but the owner sees the matter).
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from tongban.services.tenants import visible_tenant
 
 KINDS = ("standard", "implementation")
 EDITABLE = ("draft", "returned")
+UNDER_REVIEW = ("submitted", "reviewed", "returned")
+"""What the reviewing parent sees of a child's unpublished versions."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,8 @@ def save_draft(
             created_by=actor.username,
         )
         uow.session.add(row)
-    matter.name = str(document.get("name") or matter.name)
+    if matter.published_version is None:  # the published name is never a draft's
+        matter.name = str(document.get("name") or matter.name)
     uow.session.flush()
     problems = check_document(uow, tenant, document, schemas)
     uow.commit()
@@ -249,21 +257,46 @@ def matter_at(uow: UnitOfWork, tenant_code: str, kind: str, code: str) -> tuple[
     return tenant, matter
 
 
-def history(uow: UnitOfWork, tenant_code: str, kind: str, code: str) -> list[VersionInfo]:
+def may_see(viewer: Tenant | None, owner: Tenant, row: MatterVersion) -> bool:
+    """Whether ``viewer`` (None: platform scope) may read this version of ``owner``'s."""
+    if viewer is None or viewer.id == owner.id or row.published_at is not None:
+        return True
+    return owner.parent_id == viewer.id and row.status in UNDER_REVIEW
+
+
+def visible_versions(uow: UnitOfWork, owner: Tenant, matter: Matter) -> list[MatterVersion]:
+    """The versions of ``matter`` the unit of work's tenant may read, oldest first."""
+    viewer = uow.tenants.get(uow.tenant.code) if uow.tenant is not None else None
+    return [row for row in uow.matters.versions(matter) if may_see(viewer, owner, row)]
+
+
+def _readable(
+    uow: UnitOfWork, tenant_code: str, kind: str, code: str
+) -> tuple[Tenant, Matter, list[MatterVersion]]:
+    """A matter and its versions as the reader may see them; one with none it may see is
+    the same ``NotFound`` as a matter that does not exist."""
     tenant, matter = matter_at(uow, tenant_code, kind, code)
-    return [_info(tenant, matter, row) for row in uow.matters.versions(matter)]
+    rows = visible_versions(uow, tenant, matter)
+    if not rows:
+        raise NotFound(kind, f"{tenant_code}/{code}")
+    return tenant, matter, rows
+
+
+def history(uow: UnitOfWork, tenant_code: str, kind: str, code: str) -> list[VersionInfo]:
+    tenant, matter, rows = _readable(uow, tenant_code, kind, code)
+    return [_info(tenant, matter, row) for row in rows]
 
 
 def document(
     uow: UnitOfWork, tenant_code: str, kind: str, code: str, version: int | None = None
 ) -> Mapping[str, Any]:
-    tenant, matter = matter_at(uow, tenant_code, kind, code)
-    number = version or matter.published_version
-    if number is None:
-        latest = uow.matters.latest_version(matter)
-        assert latest is not None
-        number = latest.version
-    return uow.matters.version(matter, number).document
+    """The version asked for, else the published one, else the latest the reader may see."""
+    _, matter, rows = _readable(uow, tenant_code, kind, code)
+    number = version or matter.published_version or rows[-1].version
+    for row in rows:
+        if row.version == number:
+            return row.document
+    raise NotFound(f"{kind} version", f"{code} v{number}")
 
 
 def _latest_in(

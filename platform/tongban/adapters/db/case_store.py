@@ -34,7 +34,13 @@ from sqlalchemy import Table, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import IntegrityError
 
-from tongban.adapters.db.case_models import Case, CaseEvent, CaseSerial, CaseTask
+from tongban.adapters.db.case_models import (
+    Case,
+    CaseEvent,
+    CaseSerial,
+    CaseTask,
+    SupervisionAlert,
+)
 from tongban.adapters.db.models import Matter
 from tongban.adapters.db.tenant_guard import PlatformScope, Scope
 from tongban.core.errors import Conflict, Forbidden
@@ -178,6 +184,12 @@ class _Dialect:
         names = ", ".join(self.event.quoted[c] for c in EVENT_COLUMNS)
         values = ", ".join(p for _ in EVENT_COLUMNS)
         self.insert_event = f"INSERT INTO {self.event.name} ({names}) VALUES ({values})"
+        alert = SupervisionAlert.__table__
+        self.chain_tail = (
+            f"SELECT a.n, e.* FROM (SELECT count(*) AS n FROM {alert.name} "
+            f"WHERE case_id = {p} AND kind = {p}) a LEFT JOIN "
+            f"({self.event.select()} WHERE case_id = {p} ORDER BY seq DESC LIMIT 1) e ON 1 = 1"
+        )
         matter = Matter.__table__
         self.published = (
             f"SELECT id, published_version FROM {matter.name} WHERE tenant_id = {p} "
@@ -326,6 +338,15 @@ class CaseStore:
         if row is None or row[1] is None:
             return None
         return int(row[0]), int(row[1])
+
+    def chain_tail(self, case: CaseRecord, alert_kind: str) -> tuple[bool, dict[str, Any] | None]:
+        """In one statement: whether an alert of ``alert_kind`` was raised on the case, and
+        its last stored event (columns by name; None if it has none)."""
+        if self._events:
+            self.flush()
+        row = self._execute(self._sql.chain_tail, (case.id, alert_kind, case.id)).fetchone()
+        last = self._sql.event.decode(row[1:]) if row[1] is not None else None
+        return bool(row[0]), last
 
     def open_tasks(self, case: CaseRecord) -> list[TaskRecord]:
         """The case's open tasks in the order they opened; the list is the store's own."""

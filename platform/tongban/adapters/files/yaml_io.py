@@ -1,7 +1,9 @@
 """YAML in and out, one way: strict on reading, canonical on writing (docs/configuration.md).
 
 Reading is PyYAML's safe loader made strict: a repeated mapping key or a key that is not a
-string is an error, and dates stay strings (``'2026-10-08'``, as the meta-schemas expect)
+string is an error, anchors and aliases are refused as soon as the parser meets one (a
+1 KB "billion laughs" of nested aliases would otherwise cost minutes and gigabytes before
+anything could reject it; configuration never needs them), and dates stay strings (``'2026-10-08'``, as the meta-schemas expect)
 instead of turning into ``datetime.date``. Every problem is a ``Violation`` naming the file
 and ``line:column``; nothing raises for bad input.
 """
@@ -14,6 +16,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
+from yaml.events import AliasEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from tongban.core.errors import Violation
@@ -21,6 +24,7 @@ from tongban.core.errors import Violation
 FILE_SYNTAX = "FILE_SYNTAX"
 FILE_DUPLICATE_KEY = "FILE_DUPLICATE_KEY"
 FILE_UNREADABLE = "FILE_UNREADABLE"
+FILE_YAML_ALIAS = "FILE_YAML_ALIAS"
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -30,13 +34,32 @@ class _DuplicateKey(ConstructorError):
     pass
 
 
+class _AliasRefused(yaml.MarkedYAMLError):
+    pass
+
+
 class StrictLoader(yaml.SafeLoader):
-    """SafeLoader without timestamps, refusing duplicate and non-string mapping keys."""
+    """SafeLoader without timestamps, refusing anchors, aliases, duplicate and non-string
+    mapping keys."""
 
     yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or (
+            isinstance(event, NodeEvent) and event.anchor is not None
+        ):
+            kind = "alias *" if isinstance(event, AliasEvent) else "anchor &"
+            raise _AliasRefused(
+                None,
+                None,
+                f"{kind}{event.anchor} (anchors and aliases are not allowed)",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
@@ -71,7 +94,12 @@ def loads_yaml(text: str, *, name: str = "<string>") -> tuple[Any, list[Violatio
     try:
         return yaml.load(text.removeprefix("\ufeff"), Loader=StrictLoader), []  # noqa: S506
     except yaml.MarkedYAMLError as exc:
-        code = FILE_DUPLICATE_KEY if isinstance(exc, _DuplicateKey) else FILE_SYNTAX
+        if isinstance(exc, _DuplicateKey):
+            code = FILE_DUPLICATE_KEY
+        elif isinstance(exc, _AliasRefused):
+            code = FILE_YAML_ALIAS
+        else:
+            code = FILE_SYNTAX
         return None, [Violation(code, "", _marked_message(name, exc), name)]
     except yaml.YAMLError as exc:
         return None, [Violation(FILE_SYNTAX, "", f"{name}: YAML 语法错误 ({exc})", name)]
@@ -110,6 +138,8 @@ def _marked_message(name: str, exc: yaml.MarkedYAMLError) -> str:
         problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
     if isinstance(exc, _DuplicateKey):
         zh = "键重复"
+    elif isinstance(exc, _AliasRefused):
+        zh = "不允许使用 YAML 锚点或别名"
     elif "keys must be strings" in problem:
         zh = "键须为字符串"
     else:

@@ -12,7 +12,8 @@ costs its length to check, not the 2^n selections it stands for. Measured per op
   counts its selection once per item asked for (the literal or the variable's value, the
   argument's default otherwise, capped at ``PAGE_SIZE_CAP``);
 
-and per document: the fragment spreads written and the nesting of object/list literals.
+and per document: the fragment spreads written, the nesting of object/list literals and
+their strings' characters (no NUL, no lone surrogate: ``INPUT_INVALID_CHARACTER``).
 Unknown fragments and cycles count nothing here: graphql-core's rules, run next, report them.
 """
 
@@ -33,6 +34,7 @@ from graphql import (
     Node,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     TypeInfo,
     TypeInfoVisitor,
     VariableNode,
@@ -41,6 +43,7 @@ from graphql import (
 )
 
 from tongban.adapters.graphql.errors import Code
+from tongban.core.characters import invalid_character, refusal
 
 PAGE_SIZE_CAP = 100
 """The largest page a list returns (``cases`` caps ``first`` here, ``matters`` refuses more)."""
@@ -90,6 +93,7 @@ class _Pass(Visitor):
         self.stack: list[_Frame] = []
         self.result = _Summary()
         self.literal_depth = self.deepest_literal = 0
+        self.bad_string: tuple[StringValueNode, str] | None = None  # a NUL, a lone surrogate
         self._pending_page = 1  # set by a field, taken by its selection set
         self._done: _Frame | None = None  # the selection set just left
 
@@ -149,6 +153,12 @@ class _Pass(Visitor):
 
     def leave_object_value(self, *_args: Any) -> None:
         self.literal_depth -= 1
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+        if self.bad_string is None:
+            bad = invalid_character(node.value)
+            if bad is not None:
+                self.bad_string = (node, bad)
 
     def _enter_literal(self) -> None:
         self.literal_depth += 1
@@ -257,6 +267,11 @@ def analyse(
                 Code.INPUT_TOO_DEEP,
                 limits.literal_depth,
             )
+        )
+    if walker.bad_string is not None:
+        node, bad = walker.bad_string
+        problems.append(
+            GraphQLError(refusal(bad), node, extensions={"code": Code.INPUT_INVALID_CHARACTER})
         )
     return problems
 

@@ -4,7 +4,8 @@
 ``Content-Length`` over it is refused before anything is read, and a streamed body is read
 through werkzeug's stream capped at the limit (``request.max_content_length``). Every other
 endpoint gets the app-wide cap (``MAX_CONTENT_LENGTH``, adapters/web/app.py).
-``parse_json`` bounds what the JSON may hold: nesting and the length of every string.
+``parse_json`` bounds what the JSON may hold: nesting, the length of every string and its
+characters (no NUL, no lone surrogate: ``INPUT_INVALID_CHARACTER``, core/characters.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tongban.adapters.graphql.errors import Code
+from tongban.core.characters import invalid_character, refusal
 
 _CHUNK = 64 * 1024
 
@@ -66,7 +68,8 @@ def read_body(limit: int) -> bytes:
 
 def parse_json(raw: bytes, max_depth: int, max_string: int) -> Any:
     """The JSON value of ``raw``; ``BodyRefused`` (400) if it is not JSON, is nested deeper
-    than ``max_depth`` or holds a string (or key) longer than ``max_string``."""
+    than ``max_depth`` or holds a string (or key) longer than ``max_string`` or with a NUL
+    or a lone surrogate in it."""
     try:
         value = json.loads(raw)
     except RecursionError:
@@ -89,7 +92,7 @@ def too_deep(limit: int) -> BodyRefused:
 
 
 def check_value(value: Any, max_depth: int, max_string: int) -> None:
-    """Walk a decoded JSON value without recursion: nesting and string lengths."""
+    """Walk a decoded JSON value without recursion: nesting, string lengths, characters."""
     pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         item, depth = pending.pop()
@@ -101,6 +104,9 @@ def check_value(value: Any, max_depth: int, max_string: int) -> None:
                     Code.INPUT_TOO_LONG,
                     {"limit": max_string},
                 )
+            bad = invalid_character(item)
+            if bad is not None:
+                raise BodyRefused(400, refusal(bad), Code.INPUT_INVALID_CHARACTER)
             continue
         if isinstance(item, dict):
             children: list[Any] = [*item.keys(), *item.values()]

@@ -14,6 +14,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from tongban.core.characters import INPUT_INVALID_CHARACTER
 from tongban.core.errors import InvalidDefinition, TongbanError
 
 log = logging.getLogger("tongban.graphql")
@@ -32,6 +33,7 @@ class Code:
     QUERY_TIMEOUT = "QUERY_TIMEOUT"
     INPUT_TOO_DEEP = "INPUT_TOO_DEEP"
     INPUT_TOO_LONG = "INPUT_TOO_LONG"
+    INPUT_INVALID_CHARACTER = INPUT_INVALID_CHARACTER  # NUL, lone surrogate (core/characters)
     INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
     PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"

@@ -5,8 +5,9 @@ POST ``application/json`` ``{"query", "variables", "operationName"}``. In order:
 2. credentials (401 ``UNAUTHENTICATED``; see auth.py), still before the body is read;
 3. the body, read up to its limit whether chunked or not (413 ``QUERY_TOO_LARGE``), then
    well-formed JSON (400 ``BAD_REQUEST``) nested at most ``max_json_depth`` deep
-   (``INPUT_TOO_DEEP``) with no string over ``max_string_chars`` (``INPUT_TOO_LONG``),
-   then the query's size (413);
+   (``INPUT_TOO_DEEP``) with no string over ``max_string_chars`` (``INPUT_TOO_LONG``)
+   nor one holding a NUL or a lone surrogate (``INPUT_INVALID_CHARACTER``; string
+   literals in the query are checked in step 5), then the query's size (413);
 4. parse (400 ``GRAPHQL_PARSE_FAILED``);
 5. the limits, in one linear pass over the document with fragments summarised once
    (analysis.py): depth, fields, cost (lists counted by the page size asked for), aliases,

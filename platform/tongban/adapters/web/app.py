@@ -23,11 +23,15 @@ from tongban.adapters.graphql.view import register as register_graphql
 from tongban.adapters.web.case_labels import beijing
 from tongban.adapters.web.identity import PLATFORM_ADMIN
 from tongban.adapters.web.input_limits import register as register_input_limits
+from tongban.adapters.web.input_limits import register_fab_actions
+from tongban.adapters.web.login_guard import TongbanSecurityManager
+from tongban.adapters.web.login_guard import register as register_login_guard
 from tongban.adapters.web.security import secure
 from tongban.adapters.web.views.cases import AlertsView, CasesView, WorklistView
 from tongban.adapters.web.views.catalog import CatalogView
 from tongban.adapters.web.views.common import PERMISSION_VIEW, READ, not_found_page
 from tongban.adapters.web.views.home import HomeView, health
+from tongban.adapters.web.views.login_attempts import LoginAttemptsView
 from tongban.adapters.web.views.seal_keys import register as register_seal_keys
 from tongban.adapters.web.views.tenants import TenantTreeView
 from tongban.adapters.web.views.tokens import TokenView
@@ -115,7 +119,9 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
     with app.app_context():
         # FAB's tables live on their own MetaData: db.create_all() would skip them.
         Model.metadata.create_all(platform.db.engine)
-        appbuilder = AppBuilder(app, db.session, indexview=HomeView)
+        appbuilder = AppBuilder(
+            app, db.session, indexview=HomeView, security_manager_class=TongbanSecurityManager
+        )
         appbuilder.add_view(TenantTreeView, MENU_TREE, icon="fa-sitemap", category=MENU_CATEGORY)
         appbuilder.add_view(CatalogView, MENU_CATALOG, icon="fa-list", category=MENU_CATEGORY)
         case_menu = {"category": MENU_CASE_CATEGORY}
@@ -123,7 +129,10 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
         appbuilder.add_view(CasesView, MENU_CASES, icon="fa-file-text-o", **case_menu)
         appbuilder.add_view(AlertsView, MENU_ALERTS, icon="fa-bell", **case_menu)
         appbuilder.add_view_no_menu(TokenView)  # linked from the start page
+        appbuilder.add_view_no_menu(LoginAttemptsView)  # linked from 电子监察
         register_tokens(app)  # POST /api/token: bearer tokens for people (docs/api.md)
+        register_login_guard(app)  # lockouts, stale sessions (docs/security.md)
+    register_fab_actions(app)  # an unknown FAB action is a 404, not a 500
     app.jinja_env.filters["beijing"] = beijing
     app.add_url_rule("/health", "health", health)
     register_seal_keys(app)  # GET /seal-keys/<tenant>.json: public keys, no login (docs/seals.md)

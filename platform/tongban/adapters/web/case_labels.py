@@ -127,6 +127,7 @@ ALERT_KIND_LABELS = {
     "VERIFICATION_OVERDUE": "告知承诺核查逾期",
     "FOLLOWUP_OVERDUE": "差评整改逾期",
     "LINK_ANSWER_RECOVERED": "关联办件结果补交",
+    "AUDIT_CHAIN_BROKEN": "审计链校验失败",
 }
 
 ALERT_LEVEL_LABELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}

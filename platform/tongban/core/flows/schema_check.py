@@ -269,6 +269,8 @@ def _bound(key: str, arg: Any) -> Check:
         return lambda value: not isinstance(value, str) or len(value) >= arg
     if key == "maxLength":
         return lambda value: not isinstance(value, str) or len(value) <= arg
+    if key == "maxItems":
+        return lambda value: not isinstance(value, list) or len(value) <= arg
     if key == "pattern":
         regex = re.compile(arg)
         return lambda value: not isinstance(value, str) or regex.search(value) is not None

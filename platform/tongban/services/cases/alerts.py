@@ -20,6 +20,7 @@ LEVELS = {
     "VERIFICATION_OVERDUE": "warning",  # 告知承诺核查逾期
     "FOLLOWUP_OVERDUE": "warning",  # 差评整改逾期
     "LINK_ANSWER_RECOVERED": "warning",  # 关联办件结果未交回，监察补交
+    "AUDIT_CHAIN_BROKEN": "red",  # 审计链校验失败: the case takes no command
 }
 
 

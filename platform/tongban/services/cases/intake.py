@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tongban.adapters.db.case_models import CaseEvent
 from tongban.adapters.db.case_store import CaseRecord, new_case
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.applicants import applicant_problems, normalize_id
 from tongban.core.cases.clock import deemed_acceptance_due
 from tongban.core.cases.engine import Outcome, start
-from tongban.core.errors import InvalidDefinition, InvalidState, Violation
+from tongban.core.errors import Conflict, InvalidDefinition, InvalidState, Violation
 from tongban.core.forms import validate_form_data
 from tongban.core.matters import MatterSpec
 from tongban.services.actors import Actor
@@ -41,13 +45,17 @@ class Application:
 def submit_application(
     uow: UnitOfWork, env: CaseEnv, actor: Actor, application: Application
 ) -> CaseView:
-    """SubmitApplication: one case per idempotency key, even when submitted concurrently."""
+    """SubmitApplication: one case per idempotency key, even when submitted concurrently.
+
+    The same key with the same application returns the case it made; with a different
+    application it is a ``Conflict`` (``request_digest``, kept in the CaseSubmitted event)."""
     assert uow.tenant is not None
     tenant = tenant_cached(uow, uow.tenant_id)
+    digest = request_digest(application)
     if application.idempotency_key:
         existing = _by_key(uow, tenant.id, application.idempotency_key)
         if existing is not None:
-            return case_view(uow, existing)
+            return _replayed(uow, existing, digest)
     matter_id, pinned = published_implementation(uow, env.schemas, tenant, application.matter_code)
     problems = check_application(env, pinned.doc.spec, application)
     if problems:
@@ -82,7 +90,7 @@ def submit_application(
         if application.idempotency_key:
             existing = _by_key(uow, tenant.id, application.idempotency_key)
             if existing is not None:
-                return case_view(uow, existing)
+                return _replayed(uow, existing, digest)
         raise
     ctx = CaseContext(uow, env, case, tenant, pinned, now, actor)
     ctx.record(
@@ -93,6 +101,7 @@ def submit_application(
             "applicant": case.applicant_name,
             "materials": case.materials,
             "idempotency_key": case.idempotency_key,
+            "request_digest": digest,
         },
     )
     runtime.apply(ctx, start(pinned.flow, case.form_data))
@@ -109,6 +118,41 @@ def receive(ctx: CaseContext) -> None:
 
 def _by_key(uow: UnitOfWork, tenant_id: int, key: str) -> CaseRecord | None:
     return uow.cases.by_idempotency_key(tenant_id, key)
+
+
+def request_digest(application: Application) -> str:
+    """SHA-256 of what the application asks for, in a canonical JSON form: the same
+    request (materials in any order, the certificate number in either case) has the same
+    digest."""
+    body = {
+        "matter_code": application.matter_code,
+        "applicant_name": application.applicant_name,
+        "applicant_id": normalize_id(application.applicant_id),
+        "applicant_kind": str(application.applicant_kind),
+        "form_data": application.form_data,
+        "materials": sorted(set(application.materials)),
+        "commitment": application.commitment,
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _replayed(uow: UnitOfWork, existing: CaseRecord, digest: str) -> CaseView:
+    """The case an idempotency key made, if this is the same application; else Conflict.
+    Cases submitted before digests were recorded have none: they are returned as before."""
+    payload = uow.session.scalar(
+        select(CaseEvent.payload).where(CaseEvent.case_id == existing.id, CaseEvent.seq == 1)
+    )
+    recorded = payload.get("request_digest") if isinstance(payload, dict) else None
+    if recorded is not None and recorded != digest:
+        key = existing.idempotency_key
+        raise Conflict(
+            f"幂等键 {key} 已用于另一份不同的申请（办件 {existing.number}），请换用新的幂等键 "
+            f"(idempotency key {key} was already used for a different application: "
+            f"case {existing.number}; use a new key)",
+            data={"idempotencyKey": key, "case": existing.number},
+        )
+    return case_view(uow, existing)
 
 
 def check_application(env: CaseEnv, spec: MatterSpec, application: Application) -> list[Violation]:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask, SupervisionAlert
+from tongban.adapters.db.case_models import Case, CaseTask, SupervisionAlert
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
 from tongban.core.errors import NotFound
+from tongban.services.cases.chain_guard import full_problems
 from tongban.services.cases.escalation import linked_decision
 from tongban.services.cases.supervision import AlertView
 from tongban.services.pagination import Page
@@ -172,18 +173,7 @@ def linked_cases(uow: UnitOfWork, number: str) -> list[LinkedCase]:
 def verify_case_chain(uow: UnitOfWork, number: str) -> list[audit.ChainProblem]:
     """Every problem of one case's event chain (``[]``: intact), as ``tongban audit
     verify`` checks it: events in storage order against the head the case row keeps."""
-    case = _visible(uow, number)
-    rows = uow.session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-    )
-    events = [
-        audit.AuditEvent(
-            e.chain, e.seq, e.kind, e.actor, e.tenant, e.at, e.payload, e.prev_hash, e.hash
-        )
-        for e in rows
-    ]
-    head = (case.audit_seq, case.audit_head) if case.audit_seq else None
-    return audit.verify_chain(events, head=head, chain=case.number)
+    return full_problems(uow, _visible(uow, number))
 
 
 def case_alerts(uow: UnitOfWork, number: str) -> list[AlertView]:

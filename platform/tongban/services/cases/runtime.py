@@ -17,7 +17,7 @@ from tongban.core.cases.workdays import WorkCalendar
 from tongban.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
-from tongban.services.cases import deadlines, journal
+from tongban.services.cases import chain_guard, deadlines, journal
 from tongban.services.cases.definitions import Pinned, pinned, pinned_cached
 from tongban.services.cases.time import calendar_for, local_date, tenant_cached, utcnow
 from tongban.services.cases.views import CaseView, case_view
@@ -146,10 +146,12 @@ def pause_to_json(pause: Pause) -> dict[str, Any]:
 
 def load(uow: UnitOfWork, env: CaseEnv, number: str, actor: Actor) -> CaseContext:
     """The case, locked for this transaction (PostgreSQL ``FOR UPDATE``; SQLite's writer
-    lock is already held). A sibling's case is "not found", like a missing one."""
+    lock is already held). A sibling's case is "not found", like a missing one; a case
+    whose audit chain is known broken is refused (``ChainBroken``, chain_guard.py)."""
     case = uow.cases.by_number(number)
     if case is None:
         raise NotFound("case", number)
+    chain_guard.refuse_if_broken(uow, case, env.now())
     tenant = tenant_cached(uow, case.tenant_id)
     definitions = pinned_cached(case.matter_id, case.matter_version) or pinned(
         uow, env.schemas, tenant, case.matter_id, case.matter_version

@@ -19,7 +19,7 @@ from tongban.core.errors import Forbidden, NotFound, TongbanError
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 from tongban.services.actors import Actor
-from tongban.services.cases import alerts, links, runtime
+from tongban.services.cases import alerts, chain_guard, links, runtime
 from tongban.services.cases.intake import deem_accepted_if_due
 from tongban.services.cases.runtime import CaseContext, CaseEnv
 
@@ -72,6 +72,7 @@ def sweep(db: Database, env: CaseEnv, tenant_code: str | None = None) -> SweepSu
 
 def _sweep_case(db: Database, env: CaseEnv, number: str, code: str, summary: SweepSummary) -> None:
     with db.for_tenant(code) as uow:
+        _walk_chain(uow, env, number, summary)
         ctx = runtime.load(uow, env, number, SUPERVISOR)
         summary.checked += 1
         deemed = ctx.case.status in ACTIVE and deem_accepted_if_due(ctx)
@@ -81,6 +82,20 @@ def _sweep_case(db: Database, env: CaseEnv, number: str, code: str, summary: Swe
         summary.deemed_accepted.append(number)
     for kind in raised:
         summary.raised[kind] = summary.raised.get(kind, 0) + 1
+
+
+def _walk_chain(uow: UnitOfWork, env: CaseEnv, number: str, summary: SweepSummary) -> None:
+    """The full walk of the case's audit chain (commands only check its head): a broken
+    chain raises ``AUDIT_CHAIN_BROKEN`` once and the case is skipped (``ChainBroken``)."""
+    case = uow.cases.by_number(number)
+    if case is None:
+        return
+    problems = chain_guard.full_problems(uow, case)
+    if problems:
+        first = str(problems[0]) + (f" (+{len(problems) - 1})" if len(problems) > 1 else "")
+        if chain_guard.raise_alert(uow, case, first, env.now()):
+            summary.raised[chain_guard.ALERT] = summary.raised.get(chain_guard.ALERT, 0) + 1
+        raise chain_guard.broken(case, first)
 
 
 def check_case(ctx: CaseContext) -> list[str]:

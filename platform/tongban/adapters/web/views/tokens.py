@@ -8,6 +8,7 @@ Errors have the /graphql shape: ``{"errors": [{"message", "extensions": {"code",
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -21,7 +22,7 @@ from flask_wtf import FlaskForm
 from tongban.adapters.graphql.bodies import BodyRefused, parse_json, read_body
 from tongban.adapters.graphql.errors import Code, error
 from tongban.adapters.graphql.responses import NO_STORE, json_response, with_request_id
-from tongban.adapters.web import person_tokens
+from tongban.adapters.web import login_guard, person_tokens
 from tongban.adapters.web.views.common import (
     PERMISSION_VIEW,
     READ,
@@ -45,6 +46,7 @@ class Reason:
     NO_CREDENTIALS = "NO_CREDENTIALS"
     BAD_CREDENTIALS = "BAD_CREDENTIALS"
     NO_TENANT = "NO_TENANT"
+    LOCKED = "LOCKED"
 
 
 def _json(body: dict[str, Any], status: int, request_id: str) -> Response:
@@ -76,6 +78,9 @@ def issue_token(request_id: str) -> Response:
         login: Any = current_user._get_current_object()  # type: ignore[attr-defined]
     else:
         login = person_tokens.check_password(*credentials)
+        lock = login_guard.current_lock()
+        if login is None and lock is not None:
+            return _locked(request_id, lock)
         if login is None:
             message = "用户名或密码错误 (wrong username or password)"
             return _refuse(request_id, 401, message, Code.UNAUTHENTICATED, Reason.BAD_CREDENTIALS)
@@ -93,6 +98,15 @@ def issue_token(request_id: str) -> Response:
         "tenant": {"code": identity.tenant_code, "name": identity.tenant_name},
     }
     return _json(body, 200, request_id)
+
+
+def _locked(request_id: str, lock: login_guard.Lock) -> Response:
+    """HTTP 429: the account or address is locked (docs/security.md "Password guessing")."""
+    until = lock.until.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    extensions = {"reason": Reason.LOCKED, "lockedUntil": until, "lockScope": lock.scope}
+    body = {"errors": [error(lock.message, Code.UNAUTHENTICATED, request_id, **extensions)]}
+    headers = {**NO_STORE, "Retry-After": str(lock.seconds_left(login_guard.now()))}
+    return json_response(body, 429, request_id, headers)
 
 
 def _credentials() -> tuple[str, str] | None:
