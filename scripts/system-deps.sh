@@ -50,9 +50,14 @@ if [[ "$(id -u)" -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         SUDO=(sudo -n)
     else
-        echo "system-deps: WARNING: missing ${missing[*]} (result PDFs need the font; \`make test\` needs faketime). As root, run:" >&2
+        echo "system-deps: WARNING: missing ${missing[*]}. As root, run:" >&2
         echo "    apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
-        echo "(or set TONGBAN_CJK_FONT to another TrueType/TTC font with Chinese glyphs)" >&2
+        if [[ " ${missing[*]} " == *" $FONT_PACKAGE "* ]]; then
+            echo "(result PDFs need the font; or set TONGBAN_CJK_FONT to another TrueType/TTC font with Chinese glyphs)" >&2
+        fi
+        if [[ " ${missing[*]} " == *" $FAKETIME_PACKAGE "* ]]; then
+            echo "(\`make test-faketime\` needs faketime: it skips without it, or fails with TONGBAN_REQUIRE_SERVICES=1)" >&2
+        fi
         exit 0
     fi
 else

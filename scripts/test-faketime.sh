@@ -11,7 +11,7 @@
 # Without the faketime command it warns and exits 0, or fails when
 # TONGBAN_REQUIRE_SERVICES=1 (as in CI).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 DATES="${FAKETIME_DATES:-2027-01-04 2027-10-08 2031-06-01}"
 PYTHON="${PYTHON:-.venv/bin/python}"
