@@ -57,9 +57,23 @@ def head_problem(uow: UnitOfWork, case: CaseRecord) -> str | None:
             f"链头不符 (the last stored event is #{last['seq']}; "
             f"the case's head is #{case.audit_seq})"
         )
-    if _event(last).computed_hash() != last["hash"]:
+    event = _event(last)
+    if _written.get((uow.cache_key, case.id)) != event and event.computed_hash() != last["hash"]:
         return f"事件 #{last['seq']} 被修改 (event #{last['seq']} no longer matches its hash)"
     return None
+
+
+_written: dict[tuple[str, int], audit.AuditEvent] = {}
+_WRITTEN_MAX = 50_000
+
+
+def remember(uow: UnitOfWork, case: CaseRecord, event: audit.AuditEvent) -> None:
+    """The event this process just appended, its hash computed here. The next command's
+    head check compares the stored row with it, field by field, instead of hashing the row
+    again; a row changed in the database since no longer equals it and is hashed."""
+    if len(_written) >= _WRITTEN_MAX:
+        _written.clear()
+    _written[(uow.cache_key, case.id)] = event
 
 
 def full_problems(uow: UnitOfWork, case: CaseRecord | Case) -> list[audit.ChainProblem]:

@@ -11,6 +11,7 @@ from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
 from tongban.services import webhooks
+from tongban.services.cases import chain_guard
 
 
 def record(
@@ -49,4 +50,5 @@ def record(
     )
     case.audit_seq = event.seq
     case.audit_head = event.hash
+    chain_guard.remember(uow, case, event)
     webhooks.enqueue(uow, case, event, now)  # the outbox: queued in this same transaction
