@@ -144,9 +144,9 @@ def _provisional_cases(db: Database, tenant_code: str | None) -> list[tuple[str,
         return [(number, code) for number, code in uow.session.execute(query)]
 
 
-def year_days(uow: UnitOfWork, tenant_code: str, year: int) -> list[DayAnswer]:
-    """Every day of ``year`` as ``tenant_code`` counts it, with the layer that decided."""
-    calendar = calendar_for(uow, uow.tenants.get(tenant_code))
+def year_days(uow: UnitOfWork, tenant: Tenant, year: int) -> list[DayAnswer]:
+    """Every day of ``year`` as ``tenant`` counts it, with the layer that decided."""
+    calendar = calendar_for(uow, tenant)
     return list(_decide_all(calendar.decide, dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
 
@@ -187,12 +187,12 @@ class YearView:
 
 def year_view(uow: UnitOfWork, tenant_code: str, year: int) -> YearView:
     """``tenant_code``'s year through ``uow``'s scope (a sibling is "not found")."""
-    require_visible(uow, tenant_code)
+    tenant = require_visible(uow, tenant_code)
     if not 1949 <= year <= 2199:
         raise TongbanError(
             f"年份 {year} 超出范围 1949–2199 (year out of range)", data={"year": year}
         )
-    return YearView(tenant_code, year, tuple(year_days(uow, tenant_code, year)))
+    return YearView(tenant_code, year, tuple(year_days(uow, tenant, year)))
 
 
 def require_visible(uow: UnitOfWork, tenant_code: str) -> Tenant:

@@ -73,21 +73,35 @@ def recompute(ctx: CaseContext, why: str) -> dict[str, Any] | None:
     if ctx.case.deadline_provisional:
         old = ctx.case.deadline
         _restamp_deadline(ctx)
-        changes.append(_change("deadline", "承诺办结时间", old, ctx.case.deadline, ctx))
+        changes.append(
+            _change(
+                "deadline", "承诺办结时间", old, ctx.case.deadline, ctx.case.deadline_provisional
+            )
+        )
     tasks = [t for t in ctx.open_tasks() if t.due_provisional]
     for task in tasks:
         old = task.due_on
         stamp_step_due(ctx, task)
         changes.append(
-            _change(f"step:{task.node_id}", f"环节 {task.name} 时限", old, task.due_on, ctx)
-            | {"provisional": task.due_provisional}
+            _change(
+                f"step:{task.node_id}",
+                f"环节 {task.name} 时限",
+                old,
+                task.due_on,
+                task.due_provisional,
+            )
         )
     if ctx.case.verification_due_provisional and ctx.case.decided_at is not None:
         old = ctx.case.verification_due
         stamp_verification(ctx, local_date(ctx.case.decided_at))
         changes.append(
-            _change("verification_due", "告知承诺核查期限", old, ctx.case.verification_due, ctx)
-            | {"provisional": ctx.case.verification_due_provisional}
+            _change(
+                "verification_due",
+                "告知承诺核查期限",
+                old,
+                ctx.case.verification_due,
+                ctx.case.verification_due_provisional,
+            )
         )
     payload = {"why": why, "changes": changes}
     ctx.record("DeadlinesRecomputed", payload)
@@ -107,12 +121,12 @@ def _restamp_deadline(ctx: CaseContext) -> None:
 
 
 def _change(
-    field: str, label: str, old: dt.date | None, new: dt.date | None, ctx: CaseContext
+    field: str, label: str, old: dt.date | None, new: dt.date | None, provisional: bool
 ) -> dict[str, Any]:
     return {
         "field": field,
         "label": label,
         "old": old.isoformat() if old else None,
         "new": new.isoformat() if new else None,
-        "provisional": ctx.case.deadline_provisional,
+        "provisional": provisional,
     }
