@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: install run test test-unit test-integration test-faketime lint bench format clean
+.PHONY: install frontend run test test-unit test-frontend test-integration test-faketime lint bench format clean
 
 install: $(STAMP)
 
@@ -18,14 +18,19 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-run: install
+# flow_designer/: npm ci + vite build, only when its sources changed (docs/frontend.md).
+frontend:
+	@bash scripts/build-frontend.sh
+
+run: install frontend
 	$(BIN)/tongban serve --demo tenants --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check platform tests bench
 	$(BIN)/ruff format --check platform tests bench
 
-test: install lint
+test: install lint frontend
+	cd flow_designer && npm test --silent
 	$(BIN)/python -m pytest -q tests
 	@$(MAKE) --no-print-directory test-faketime
 
@@ -38,6 +43,9 @@ test-faketime: install
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests/unit
+
+test-frontend: frontend
+	cd flow_designer && npm test --silent
 
 test-integration: install
 	$(BIN)/python -m pytest -q tests/integration

@@ -2,7 +2,8 @@
 # System packages Tongban needs beyond Python:
 # - the CJK font embedded in result PDFs (fonts-wqy-microhei);
 # - faketime (libfaketime), with which `make test` runs the e2e and engine scenario tests on
-#   fixed future dates (docs/testing.md).
+#   fixed future dates (docs/testing.md);
+# - chromium, the browser the front end's Playwright tests drive (tests/browser/).
 # Idempotent: installs only what is missing, and does nothing when everything is there.
 # Called by `make install`. Installs with apt-get when root (or with passwordless sudo);
 # otherwise it only prints what to run and exits 0, so a developer without root can still
@@ -14,9 +15,15 @@ set -euo pipefail
 FONT="${TONGBAN_CJK_FONT:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}"
 FONT_PACKAGE="fonts-wqy-microhei"
 FAKETIME_PACKAGE="faketime"  # the `faketime` command; depends on libfaketime (the .so)
+CHROMIUM_PACKAGE="chromium"
+CHROMIUM="/usr/lib/chromium/chromium"
 
 has_font() {
     [[ -f "$FONT" ]]
+}
+
+has_chromium() {
+    [[ -x "$CHROMIUM" ]]
 }
 
 has_faketime() {
@@ -33,6 +40,9 @@ if ! has_font; then
 fi
 if ! has_faketime; then
     missing+=("$FAKETIME_PACKAGE")
+fi
+if ! has_chromium; then
+    missing+=("$CHROMIUM_PACKAGE")
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
@@ -58,6 +68,9 @@ if [[ "$(id -u)" -ne 0 ]]; then
         if [[ " ${missing[*]} " == *" $FAKETIME_PACKAGE "* ]]; then
             echo "(\`make test-faketime\` needs faketime: it skips without it, or fails with TONGBAN_REQUIRE_SERVICES=1)" >&2
         fi
+        if [[ " ${missing[*]} " == *" $CHROMIUM_PACKAGE "* ]]; then
+            echo "(the browser tests need chromium: they skip without it, or fail with TONGBAN_REQUIRE_SERVICES=1)" >&2
+        fi
         exit 0
     fi
 else
@@ -73,5 +86,9 @@ if [[ " ${missing[*]} " == *" $FONT_PACKAGE "* ]] && ! has_font; then
 fi
 if ! has_faketime; then
     echo "system-deps: $FAKETIME_PACKAGE installed but faketime or libfaketime.so.1 is still missing" >&2
+    exit 1
+fi
+if [[ " ${missing[*]} " == *" $CHROMIUM_PACKAGE "* ]] && ! has_chromium; then
+    echo "system-deps: $CHROMIUM_PACKAGE installed but $CHROMIUM is still missing" >&2
     exit 1
 fi

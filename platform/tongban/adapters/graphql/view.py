@@ -185,6 +185,24 @@ def _errors(request_id: str, status: int, *errors: dict[str, Any]) -> Response:
     return json_response({"errors": list(errors)}, status, request_id)
 
 
+def _csrf_problem() -> str | None:
+    """A call authenticated by the session cookie (the front end, a logged-in browser) must
+    carry the page's CSRF token in ``X-CSRFToken``; bearer keys and tokens need none (a
+    browser never adds them on its own). None when the call may go on."""
+    if request.headers.get("Authorization") or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None
+    from flask_wtf.csrf import ValidationError, validate_csrf
+
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except ValidationError:
+        return (
+            "缺少或无效的 CSRF 令牌，请刷新页面后重试 (missing or invalid X-CSRFToken for a "
+            "session-authenticated call)"
+        )
+    return None
+
+
 def _platform() -> Platform:
     found: Platform = current_app.extensions["tongban"]
     return found
@@ -242,6 +260,9 @@ def graphql_post(request_id: str) -> Response:
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="tongban"'
         return response
+    csrf_problem = _csrf_problem()
+    if csrf_problem is not None:
+        return _errors(request_id, 403, error(csrf_problem, Code.CSRF_FAILED, request_id))
     if not request.is_json:
         return _bad_request(request_id, BODY_SHAPE)
     try:

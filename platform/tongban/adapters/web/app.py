@@ -21,6 +21,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from tongban.adapters.graphql.view import register as register_graphql
 from tongban.adapters.web.case_labels import beijing
+from tongban.adapters.web.frontend import register as register_frontend
 from tongban.adapters.web.identity import PLATFORM_ADMIN
 from tongban.adapters.web.input_limits import register as register_input_limits
 from tongban.adapters.web.input_limits import register_fab_actions
@@ -137,5 +138,6 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
     app.add_url_rule("/health", "health", health)
     register_seal_keys(app)  # GET /seal-keys/<tenant>.json: public keys, no login (docs/seals.md)
     register_graphql(app)  # /graphql: API keys or this app's login (docs/api.md)
+    register_frontend(app)  # /designer/: the React front end, flow_designer/ (docs/frontend.md)
     app.register_error_handler(HTTPNotFound, lambda _error: not_found_page())
     return app
