@@ -59,12 +59,18 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
                     conn.execute(text(f'CREATE SCHEMA "{schema}"'))
                 admin.dispose()
                 schemas.append(schema)
+                options = {"options": f"-csearch_path={schema}"}
                 made[backend] = Database(
                     PG_URL,
-                    engine=create_engine(
-                        PG_URL, connect_args={"options": f"-csearch_path={schema}"}
-                    ),
+                    engine=create_engine(PG_URL, connect_args=options),
+                    # the restricted role of migration 0010, held by row-level security
+                    role="tongban_app" if backend == "postgresql-rls" else None,
                 )
+                if backend == "postgresql-rls":  # migrated by the owner, as in production
+                    owner = create_engine(PG_URL, connect_args=options)
+                    migrate.upgrade(owner)
+                    owner.dispose()
+                    return made[backend]
             migrate.upgrade(made[backend].engine)
         return made[backend]
 
@@ -77,6 +83,24 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
             for schema in schemas:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def rls_db(_databases) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    """PostgreSQL reached as ``tongban_app``: row-level security holds every connection."""
+    database = _databases("postgresql-rls")
+    yield database
+    owner = create_engine(PG_URL, connect_args={"options": _search_path(database)})
+    with owner.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    owner.dispose()
+    database.tree_changed()
+
+
+def _search_path(database: Database) -> str:
+    with database.engine.connect() as conn:
+        return f"-csearch_path={conn.exec_driver_sql('SELECT current_schema()').scalar()}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

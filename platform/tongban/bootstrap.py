@@ -45,9 +45,9 @@ def load_schemas(settings: Settings) -> Schemas:
 
 def bootstrap(settings: Settings | None = None, *, upgrade: bool = True) -> Platform:
     settings = settings or load_settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, role=settings.database_role)
     if upgrade:
-        migrate.upgrade(db.engine)
+        migrate.upgrade_as_owner(settings.database_url, db.engine, settings.database_role)
     return Platform(settings, db, load_schemas(settings))
 
 

@@ -46,6 +46,7 @@ class Settings:
     token_minutes: int = TOKEN_MINUTES  # TONGBAN_TOKEN_MINUTES: lifetime of a person's token
     limits: RequestLimits = RequestLimits()  # TONGBAN_MAX_* … (tongban/limits.py)
     webhook_allow: tuple[str, ...] = ()  # TONGBAN_WEBHOOK_ALLOW: non-public webhook targets
+    database_role: str | None = None  # TONGBAN_DATABASE_ROLE: PostgreSQL role held by RLS
 
     @property
     def production(self) -> bool:
@@ -104,6 +105,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         token_minutes=token_minutes,
         webhook_allow=webhook_allow,
         limits=load_limits(env),
+        database_role=env.get("TONGBAN_DATABASE_ROLE") or None,
     )
 
 

@@ -67,8 +67,8 @@ from tongban.services.schemas import Schemas
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tenants"
 YILAN = DEMO / "100000/230000/230100/230123"
-MIN_REQUESTS = 1_000
-MAX_SECONDS = 180.0
+MIN_REQUESTS = 5_000  # issue 12: at least 5,000 requests in CI, across the five roles
+MAX_SECONDS = 600.0
 # the department each role's key acts for (the demo tree's 依兰县)
 DEPARTMENTS = {
     Role.ADMIN: None,
@@ -296,7 +296,7 @@ def contract_kept(ctx: Any, response: Any, case: Any) -> None:
 # --- the run -----------------------------------------------------------------------------
 
 
-def test_no_500s_and_no_broken_responses_over_1000_requests(
+def test_no_500s_and_no_broken_responses_over_5000_requests(
     fuzz_app: tuple[Flask, dict[str, str]],
 ) -> None:
     app, keys = fuzz_app

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +34,8 @@ from graphql import (
     GraphQLScalarType,
     get_named_type,
 )
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select
+from tests.conftest import PG_URL
 
 from tongban.adapters.db.models import Base, Tenant
 from tongban.adapters.db.unit_of_work import Database
@@ -52,6 +53,7 @@ from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 from .case_support import DEMO, Clock, application
+from .row_security_support import guard_off
 
 GRAPHQL = schema.graphql_schema
 YILAN, FANGZHENG = "230123", "230124"
@@ -83,6 +85,10 @@ MISSING: dict[str, Any] = {
 }
 
 OWN_VALUES = {"url": "https://fangzheng-system.example/hook", "events": "*"}
+STANDARD_CODE = {"implementationTemplate"}
+"""Fields whose ``code`` names a standard in effect for the caller, published by an ancestor
+the sibling shares with 依兰县: the sibling gets its own answer (checked like an own-tenant
+field: none of 依兰县's identifiers in it); a code no ancestor publishes is NOT_FOUND."""
 WITHIN_CASE = {"nodeId"}  # names a step of the case ``number`` names: not a target itself
 PUBLIC = {"sealKeys"}
 """Fields that publish by design, for any tenant: public seal keys (the same file is served
@@ -172,9 +178,10 @@ def make_yilan_data(platform: Platform, schemas: Schemas) -> Yilan:
     return Yilan(ids, (YILAN, "依兰", number, HOOK_URL, SECRET_TEXT))
 
 
-def yilan_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of 依兰县 (and the tenants below it), table by table."""
-    with db.engine.connect() as conn:
+def yilan_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of 依兰县 (and the tenants below it), table by table, as the tables' owner
+    sees them (``engine`` is not held by row-level security)."""
+    with engine.connect() as conn:
         tenant_ids = [
             row.id
             for row in conn.execute(select(Tenant.id, Tenant.code))
@@ -305,6 +312,7 @@ class Sweep:
     db: Database
     yilan: Yilan
     keys: dict[str, str]  # role → the sibling's key
+    owner: Engine  # reads every row, for the before/after comparison
 
     def post(self, role: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         client: FlaskClient = self.app.test_client()
@@ -319,7 +327,26 @@ class Sweep:
 
 
 @pytest.fixture
-def sweep(db: Database, schemas: Schemas, tmp_path: Path, fab_engines: list[Engine]) -> Sweep:
+def sweep(db: Database, schemas: Schemas, fab_engines: list[Engine]) -> Sweep:
+    return _sweep(db, schemas, fab_engines, db.engine)
+
+
+@pytest.fixture
+def rls_sweep(rls_db: Database, schemas: Schemas, fab_engines: list[Engine]) -> Iterator[Sweep]:
+    """The same data on PostgreSQL as the restricted role; the sweep runs with the Python
+    tenant guard off, so row-level security alone keeps the sibling out."""
+    with rls_db.engine.connect() as conn:
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+    owner = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        made = _sweep(rls_db, schemas, fab_engines, owner)
+        with guard_off():
+            yield made
+    finally:
+        owner.dispose()
+
+
+def _sweep(db: Database, schemas: Schemas, fab_engines: list[Engine], owner: Engine) -> Sweep:
     load_tree(db, DEMO, schemas)
     platform = Platform(SETTINGS, db, schemas)
     yilan = make_yilan_data(platform, schemas)
@@ -334,7 +361,7 @@ def sweep(db: Database, schemas: Schemas, tmp_path: Path, fab_engines: list[Engi
     app = create_app(Platform(settings, db, schemas), testing=True)
     if db.engine not in fab_engines:
         fab_engines.append(db.engine)
-    return Sweep(app, db, yilan, keys)
+    return Sweep(app, db, yilan, keys, owner)
 
 
 def _own_documents(sweep: Sweep) -> dict[str, Any]:
@@ -369,14 +396,31 @@ def _normalized(body: dict[str, Any], identifier: Any) -> dict[str, Any]:
 
 
 def test_a_sibling_county_reads_and_changes_nothing_of_the_other(sweep: Sweep) -> None:
+    _sweep_every_field(sweep)
+
+
+@pytest.mark.postgres
+def test_row_level_security_alone_keeps_the_sibling_out(rls_sweep: Sweep) -> None:
+    """Issue 12, point 8: the whole sweep again with the application's guard switched off."""
+    _sweep_every_field(rls_sweep)
+
+
+def _sweep_every_field(sweep: Sweep) -> None:
     documents = _own_documents(sweep)
     calls = Builder(sweep.yilan, documents).every_call()
     documents["document"] = documents["standard"]  # impact of a change to a standard
     fields = set(GRAPHQL.query_type.fields) | set(GRAPHQL.mutation_type.fields)  # type: ignore[union-attr]
     assert {c.field for c in calls} == fields  # every field has a call
-    before = yilan_rows(sweep.db)
+    before = yilan_rows(sweep.owner)
 
     targeted, own = [c for c in calls if c.target], [c for c in calls if not c.target]
+    standard_code = [c for c in targeted if c.field in STANDARD_CODE]
+    assert {c.field for c in standard_code} == STANDARD_CODE
+    targeted = [c for c in targeted if c.field not in STANDARD_CODE]
+    own += standard_code
+    for call in standard_code:
+        nothing = sweep.post("admin", call.query, call.missing())
+        assert [e["extensions"]["code"] for e in nothing["errors"]] == ["NOT_FOUND"], nothing
     public = [c for c in targeted if c.field in PUBLIC]
     targeted = [c for c in targeted if c.field not in PUBLIC]
     assert {c.field for c in public} == PUBLIC
@@ -419,5 +463,5 @@ def test_a_sibling_county_reads_and_changes_nothing_of_the_other(sweep: Sweep) -
             answered = answered or "errors" not in body
         assert answered, call.field  # some role got an answer to look into
 
-    assert yilan_rows(sweep.db) == before  # nothing of 依兰县 changed
+    assert yilan_rows(sweep.owner) == before  # nothing of 依兰县 changed
     print(f"\nswept {len(targeted)} targeted and {len(own)} own-tenant fields")

@@ -92,7 +92,7 @@ def test_a_county_clerk_browses_in_chinese(app: Flask) -> None:
     history = text(client, f"{IMPL}/history")
     assert "版本历史" in history and "已发布" in history and "230123_admin" in history
     notice = client.get(f"{IMPL}/notice.txt")
-    assert notice.mimetype == "text/plain"
+    assert notice.headers["Content-Type"] == "text/plain; charset=utf-8"  # one charset, not two
     body = notice.get_data(as_text=True)
     assert body.startswith("一次性告知单") and "质量管理文件" in body
     assert client.get("/users/userinfo/").status_code == 200

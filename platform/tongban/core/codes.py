@@ -33,7 +33,7 @@ def uscc_problem(code: str) -> str | None:
     bad = [c for c in code if c not in USCC_CHARSET]
     if bad:
         return f"统一社会信用代码含非法字符 {''.join(sorted(set(bad)))!r}"
-    if not code[2:8].isdigit():
+    if not all("0" <= c <= "9" for c in code[2:8]):
         return "统一社会信用代码第3–8位应为登记管理机关行政区划码"
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
@@ -56,7 +56,8 @@ def make_uscc(prefix8: str, org8: str) -> str:
 
 def id_card_problem(number: str) -> str | None:
     """Why ``number`` is not a valid 18-digit citizen ID number, or None when it is."""
-    if len(number) != 18 or not number[:17].isdigit():
+    # ASCII digits only: str.isdigit() also takes full-width ０-９, which the browser refuses
+    if len(number) != 18 or not all("0" <= c <= "9" for c in number[:17]):
         return "公民身份号码应为17位数字加1位校验码"
     total = sum(int(c) * w for c, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     expected = _ID_CHECK[total % 11]

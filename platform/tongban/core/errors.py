@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     INVALID_INPUT = "INVALID_INPUT"
     CONFLICT = "CONFLICT"
+    DRAFT_CONFLICT = "DRAFT_CONFLICT"  # a draft saved by someone else since it was loaded
     FORBIDDEN = "FORBIDDEN"
     TENANT_SCOPE_REQUIRED = "TENANT_SCOPE_REQUIRED"
     CONFORMANCE = "CONFORMANCE"

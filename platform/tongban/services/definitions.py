@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tongban.adapters.db.models import Matter, MatterVersion, Review, Tenant
+from tongban.adapters.db.models import Matter, MatterSubmission, MatterVersion, Review, Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.errors import (
     Conflict,
+    ErrorCode,
     Forbidden,
     InvalidDefinition,
     InvalidState,
@@ -52,6 +53,11 @@ class VersionInfo:
     created_at: dt.datetime
     published_at: dt.datetime | None
     violations: tuple[Violation, ...] = ()
+    content_hash: str = ""
+    updated_at: dt.datetime | None = None
+    submitted_at: dt.datetime | None = None
+    document: Mapping[str, Any] | None = None
+    """The version's document, which the violations' pointers point into."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,20 @@ class ReviewVerdicts:
     @property
     def approved(self) -> bool:
         return self.authenticity.ok and self.legality.ok and self.rationality.ok
+
+
+class DraftConflict(Conflict):
+    """The draft changed since the editor loaded it (its base hash): nothing was saved."""
+
+    code = ErrorCode.DRAFT_CONFLICT
+
+    def __init__(self, kind: str, code: str, row: MatterVersion) -> None:
+        by = row.updated_by or row.created_by
+        super().__init__(
+            f"{kind} {code} v{row.version} 的草稿已被 {by} 修改，请重新载入后再保存 "
+            "(someone else saved this draft meanwhile)",
+            data={"currentHash": row.content_hash, "version": row.version, "updatedBy": by},
+        )
 
 
 def content_hash(document: Mapping[str, Any]) -> str:
@@ -94,6 +114,10 @@ def _info(
         row.created_at,
         row.published_at,
         tuple(problems),
+        row.content_hash,
+        row.updated_at or row.created_at,
+        row.submitted_at,
+        row.document,
     )
 
 
@@ -112,11 +136,17 @@ def check_document(
 
 
 def save_draft(
-    uow: UnitOfWork, actor: Actor, document: Mapping[str, Any], schemas: Schemas
+    uow: UnitOfWork,
+    actor: Actor,
+    document: Mapping[str, Any],
+    schemas: Schemas,
+    base_hash: str | None = None,
 ) -> VersionInfo:
     """Create or replace the tenant's working draft of a matter; returns its problems.
 
-    A draft may have problems (the designer shows them); submitting it may not.
+    A draft may have problems (the designer shows them); submitting it may not. With
+    ``base_hash`` (the content hash the editor loaded), a working draft (draft/returned)
+    whose hash differs was saved by someone else meanwhile: ``DraftConflict``, nothing saved.
     """
     tenant = _own_tenant(uow, actor)
     kind, code = _identity(document)
@@ -126,8 +156,19 @@ def save_draft(
         uow.session.add(matter)
         uow.session.flush()
     latest = uow.matters.latest_version(matter)
+    if latest is not None and base_hash is not None:
+        # two saves on one base: the second waits for the first and then sees its hash
+        uow.session.refresh(latest, with_for_update=True)
     if latest is not None and latest.status in ("submitted", "reviewed"):
         raise Conflict(f"{kind} {code} v{latest.version} 正在审核中 (under review); 不能修改")
+    if (
+        latest is not None
+        and latest.status in EDITABLE
+        and base_hash is not None
+        and latest.content_hash != base_hash
+    ):
+        raise DraftConflict(kind, code, latest)
+    now = dt.datetime.now(dt.UTC)
     if latest is not None and latest.status in EDITABLE:
         row = latest
         row.document = dict(document)
@@ -142,8 +183,10 @@ def save_draft(
             document=dict(document),
             content_hash=content_hash(document),
             created_by=actor.username,
+            created_at=now,
         )
         uow.session.add(row)
+    row.updated_at, row.updated_by = now, actor.username
     if matter.published_version is None:  # the published name is never a draft's
         matter.name = str(document.get("name") or matter.name)
     uow.session.flush()
@@ -178,6 +221,14 @@ def submit(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schemas
         raise InvalidDefinition(problems, f"{kind} {code} v{row.version} 不能提交 (cannot submit)")
     row.status = "submitted"
     row.submitted_at = dt.datetime.now(dt.UTC)
+    uow.session.add(
+        MatterSubmission(
+            tenant_id=tenant.id,
+            version_id=row.id,
+            submitted_by=actor.username,
+            submitted_at=row.submitted_at,
+        )
+    )
     uow.commit()
     return _info(tenant, matter, row)
 

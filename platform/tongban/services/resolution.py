@@ -7,6 +7,8 @@ caller ask "what if this standard were published?" without writing anything.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +22,14 @@ from tongban.services.matter_checks import MatterContext
 from tongban.services.schemas import Schemas
 
 Key = tuple[int, str, str]  # tenant id, kind, code
+
+# Published versions never change, so their parsed form is kept per process, keyed by
+# everything parsing reads: the database, the tenant and its place in the tree, the
+# version's content hash and the tenant's departments. Parsing an effective standard is most
+# of a designer's live check (docs/performance.md "designer").
+_PARSED: OrderedDict[tuple[Any, ...], MatterDoc | None] = OrderedDict()
+_PARSED_MAX = 256
+_PARSED_LOCK = threading.Lock()
 
 
 class Resolver:
@@ -53,17 +63,49 @@ class Resolver:
     def published(self, tenant: Tenant, kind: str, code: str) -> MatterDoc | None:
         key = (tenant.id, kind, code)
         if key not in self._docs:
-            doc = self.published_document(tenant, kind, code)
-            parsed = None
-            if doc is not None:
-                parsed, _ = parse_matter_doc(
-                    doc,
-                    tenant=tenant_ref(tenant),
-                    departments=self.departments(tenant),
-                    schemas=self._schemas.meta,
-                )
-            self._docs[key] = parsed
+            self._docs[key] = self._parsed(tenant, kind, code)
         return self._docs[key]
+
+    def _parsed(self, tenant: Tenant, kind: str, code: str) -> MatterDoc | None:
+        if (tenant.id, kind, code) in self._overrides:
+            return self._parse(tenant, self._overrides[(tenant.id, kind, code)])
+        matter = self._uow.matters.find(tenant.id, kind, code)
+        if matter is None or matter.published_version is None:
+            return None
+        row = self._uow.matters.version(matter, matter.published_version)
+        departments = self.departments(tenant)
+        cache_key = (
+            self._uow.cache_key,
+            id(self._schemas),
+            tenant.id,
+            tenant.code,
+            tenant.name,
+            tenant.path,
+            tenant.level,
+            kind,
+            code,
+            row.content_hash,
+            tuple(sorted(departments.items())),
+        )
+        with _PARSED_LOCK:
+            if cache_key in _PARSED:
+                _PARSED.move_to_end(cache_key)
+                return _PARSED[cache_key]
+        parsed = self._parse(tenant, row.document)
+        with _PARSED_LOCK:
+            _PARSED[cache_key] = parsed
+            while len(_PARSED) > _PARSED_MAX:
+                _PARSED.popitem(last=False)
+        return parsed
+
+    def _parse(self, tenant: Tenant, doc: Mapping[str, Any]) -> MatterDoc | None:
+        parsed, _ = parse_matter_doc(
+            doc,
+            tenant=tenant_ref(tenant),
+            departments=self.departments(tenant),
+            schemas=self._schemas.meta,
+        )
+        return parsed
 
     def effective_standard(
         self, tenant: Tenant, code: str, *, include_self: bool

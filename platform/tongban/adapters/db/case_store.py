@@ -34,6 +34,7 @@ from sqlalchemy import Table, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import IntegrityError
 
+from tongban.adapters.db import row_security
 from tongban.adapters.db.case_models import (
     Case,
     CaseEvent,
@@ -445,9 +446,8 @@ class CaseStore:
             self._known_tasks.extend(self._new_tasks)
             self._new_tasks = []
         if self._events:
-            cursor = self._cursor_now()
             for params in self._events:
-                cursor.execute(self._sql.insert_event, params)
+                self._execute(self._sql.insert_event, params)
             self._events = []
 
     def _update_case(self, case: CaseRecord) -> None:
@@ -492,5 +492,10 @@ class CaseStore:
 
     def _execute(self, sql: str, params: tuple[Any, ...]) -> Any:
         cursor = self._cursor_now()
-        cursor.execute(sql, params)
+        try:
+            cursor.execute(sql, params)
+        except Exception as error:
+            if row_security.is_refusal(error):
+                raise row_security.refusal() from error
+            raise
         return cursor

@@ -29,6 +29,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def upgrade_as_owner(url: str, engine: Engine, role: str | None) -> None:
+    """Migrate the database the application's ``engine`` uses. When the application runs as
+    a restricted role (``TONGBAN_DATABASE_ROLE``), the migration runs as the login itself,
+    which owns the tables, on an engine of its own."""
+    if not role:
+        upgrade(engine)
+        return
+    owner = create_engine(url, poolclass=NullPool)
+    try:
+        upgrade(owner)
+    finally:
+        owner.dispose()
+
+
 def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 

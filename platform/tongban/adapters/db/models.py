@@ -163,6 +163,20 @@ class MatterVersion(TenantScoped, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class MatterSubmission(TenantScoped, Base):
+    """三报: one submission of a version to the parent; a version returned and submitted
+    again has one row per submission. Owned by the submitting tenant."""
+
+    __tablename__ = "matter_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("matter_version.id"), index=True)
+    submitted_by: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class Review(TenantScoped, Base):

@@ -12,7 +12,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from tongban.adapters.db import tenant_guard
+from tongban.adapters.db import row_security, tenant_guard
 from tongban.adapters.db.case_store import CaseRecord, CaseStore, SerialSource
 from tongban.adapters.db.engine import WRITE_INTENT, make_engine
 from tongban.adapters.db.models import Tenant
@@ -74,13 +74,14 @@ class UnitOfWork:
         if isinstance(self.scope, TenantScope):
             if tenant_id not in self.scope.visible_ids:
                 raise NotFound("tenant", tenant_id)
-            self.scope = TenantScope(
-                self.scope.tenant_id,
-                self.scope.tenant_code,
-                self.scope.visible_ids,
-                self.scope.writable_ids | {tenant_id},
+            self._set_scope(
+                TenantScope(
+                    self.scope.tenant_id,
+                    self.scope.tenant_code,
+                    self.scope.visible_ids,
+                    self.scope.writable_ids | {tenant_id},
+                )
             )
-            self.session.info["scope"] = self.scope
 
     @contextmanager
     def linked_case(self, case: CaseRecord) -> Iterator[CaseRecord | None]:
@@ -134,6 +135,7 @@ class UnitOfWork:
     def _set_scope(self, scope: Scope) -> None:
         self.scope = scope
         self.session.info["scope"] = scope
+        row_security.reapply(self.session)
 
     def tree_changed(self) -> None:
         """Tenants were added or moved: cached lineages are dropped when this commits."""
@@ -184,9 +186,13 @@ def _case_store_transaction_ended(session: Session, _transaction: object) -> Non
 
 
 class Database:
-    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, *, engine: Engine | None = None, role: str | None = None) -> None:
+        """``role``: on PostgreSQL, the role every connection takes (``SET ROLE``), held by
+        row-level security (row_security.py); migrations use their own engine."""
         self.url = url
         self.engine = engine or make_engine(url)
+        row_security.install_engine(self.engine, role)
+        row_security.install_session_hook()
         # per-process caches of rows (tenants, calendars, webhook subscriptions) are keyed by
         # the database they came from (the URL rendered once: it is not cheap per command)
         self.cache_key = str(self.engine.url)
@@ -219,6 +225,7 @@ class Database:
         _, with_subtree, own_lineage, ref = cached
         scope = with_subtree if subtree else own_lineage
         session.info["scope"] = scope
+        row_security.reapply(session)  # the lineage's read may have begun the transaction
         return UnitOfWork(session, scope, ref, self.tree_changed, self._serials, self.cache_key)
 
     def _scope_of(self, session: Session, code: str) -> tuple[TenantScope, TenantScope, TenantRef]:

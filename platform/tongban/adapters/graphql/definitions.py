@@ -15,16 +15,19 @@ from typing import Any
 
 import graphene
 from graphene.types.generic import GenericScalar
+from graphql import GraphQLError
 
+from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.adapters.graphql.context import GraphQLContext
 from tongban.core.errors import InvalidDefinition, Violation
+from tongban.core.problem_targets import problem_target
 from tongban.services import definitions
 from tongban.services.conformance_report import (
     ReportEntry,
     conformance_report,
     impact_of_standard_change,
 )
-from tongban.services.definitions import ReviewVerdicts, Verdict, VersionInfo
+from tongban.services.definitions import DraftConflict, ReviewVerdicts, Verdict, VersionInfo
 from tongban.services.tenants import visible_tenant
 
 
@@ -43,12 +46,28 @@ class DefinitionStatus(graphene.Enum):
     PUBLISHED = "published"
 
 
+class ProblemTarget(graphene.ObjectType):
+    """What in the designer a problem belongs to."""
+
+    kind = graphene.String(
+        required=True, description="node|edge|field|material|limit|fee|guide|basic|document"
+    )
+    id = graphene.String(
+        required=True,
+        description='node id, edge id ("from->to" if unnamed), field path ("a.b"), material '
+        "or fee code, limit or guide key, or the top-level key",
+    )
+
+
 class Problem(graphene.ObjectType):
     """One validation or conformance problem: a stable code, where (JSON pointer) and why."""
 
     code = graphene.String(required=True)
     pointer = graphene.String(required=True, description="JSON pointer into the document.")
     message = graphene.String(required=True)
+    target = graphene.Field(
+        ProblemTarget, description="Null only when nothing better than the document fits."
+    )
 
 
 class DefinitionVersion(graphene.ObjectType):
@@ -67,6 +86,11 @@ class DefinitionVersion(graphene.ObjectType):
         required=True,
         description="What the checks found on saving; empty after submit, review and publish.",
     )
+    content_hash = graphene.String(
+        required=True, description="The document's hash: the baseHash of the next saveDraft."
+    )
+    updated_at = graphene.DateTime(description="When the version was last saved.")
+    submitted_at = graphene.DateTime(description="When it was last submitted for review.")
 
 
 class Definition(graphene.ObjectType):
@@ -114,8 +138,22 @@ def _ctx(info: graphene.ResolveInfo) -> GraphQLContext:
     return context
 
 
-def _problems(violations: Iterable[Violation]) -> list[Problem]:
-    return [Problem(code=v.code, pointer=v.pointer, message=v.message) for v in violations]
+def _problems(
+    violations: Iterable[Violation], document: Mapping[str, Any] | None = None
+) -> list[Problem]:
+    """Problems, each with its designer target when the document they point into is known."""
+    found = []
+    for v in violations:
+        target = problem_target(v.pointer, document) if document is not None else None
+        found.append(
+            Problem(
+                code=v.code,
+                pointer=v.pointer,
+                message=v.message,
+                target=ProblemTarget(kind=target.kind, id=target.id) if target else None,
+            )
+        )
+    return found
 
 
 def _version(info: VersionInfo) -> DefinitionVersion:
@@ -128,11 +166,14 @@ def _version(info: VersionInfo) -> DefinitionVersion:
         created_by=info.created_by,
         created_at=info.created_at,
         published_at=info.published_at,
-        problems=_problems(info.violations),
+        problems=_problems(info.violations, info.document),
+        content_hash=info.content_hash,
+        updated_at=info.updated_at,
+        submitted_at=info.submitted_at,
     )
 
 
-def _entry(entry: ReportEntry) -> ConformanceEntry:
+def _entry(entry: ReportEntry, document: Mapping[str, Any] | None = None) -> ConformanceEntry:
     return ConformanceEntry(
         tenant_code=entry.tenant_code,
         tenant_name=entry.tenant_name,
@@ -141,8 +182,21 @@ def _entry(entry: ReportEntry) -> ConformanceEntry:
         name=entry.name,
         version=entry.version,
         conforms=entry.conforms,
-        problems=_problems(entry.violations),
+        problems=_problems(entry.violations, document),
     )
+
+
+def _entries(uow: UnitOfWork, report: Iterable[ReportEntry]) -> list[ConformanceEntry]:
+    """Entries with their problems' targets, read from each published document."""
+    entries = []
+    for entry in report:
+        document = None
+        if entry.violations:
+            document = definitions.document(
+                uow, entry.tenant_code, entry.kind, entry.code, entry.version
+            )
+        entries.append(_entry(entry, document))
+    return entries
 
 
 def _kind(kind: Any) -> str:
@@ -219,7 +273,7 @@ class Query:
         with ctx.uow(readonly=True) as uow:
             tenant = visible_tenant(uow, ctx.principal.tenant_code)
             problems = definitions.check_document(uow, tenant, doc, ctx.platform.schemas)
-        return _problems(problems)
+        return _problems(problems, doc)
 
     def resolve_conformance(
         self, info: graphene.ResolveInfo, tenant_code: str | None = None
@@ -227,7 +281,7 @@ class Query:
         ctx = _ctx(info)
         with ctx.uow(readonly=True) as uow:
             report = conformance_report(uow, ctx.platform.schemas, tenant_code=tenant_code)
-        return [_entry(e) for e in report]
+            return _entries(uow, report)
 
     def resolve_impact_of_standard_change(
         self, info: graphene.ResolveInfo, document: Any
@@ -236,7 +290,7 @@ class Query:
         doc = _object(document)
         with ctx.uow(readonly=True) as uow:
             impact = impact_of_standard_change(uow, ctx.platform.schemas, doc)
-        return [_entry(e) for e in impact]
+            return _entries(uow, impact)
 
 
 # -- mutations ---------------------------------------------------------------------------
@@ -274,8 +328,11 @@ def _replace_part(
 class Mutation:
     save_draft = _version_field(
         "Create or replace the caller's draft of a whole matter document (standard or "
-        "implementation, with its form and flow). Returns every problem; a draft may have some.",
+        "implementation, with its form and flow). Returns every problem; a draft may have some. "
+        "With baseHash (the contentHash the editor loaded), a working draft saved by someone "
+        "else meanwhile is not overwritten: DRAFT_CONFLICT with currentHash, version, updatedBy.",
         document=GenericScalar(required=True),
+        base_hash=graphene.String(description="contentHash of the version the edit started from"),
     )
     update_form = _version_field(
         "Replace just the form (JSON Schema) of the working draft, starting a draft from the "
@@ -308,11 +365,20 @@ class Mutation:
         **_kind_code(),
     )
 
-    def resolve_save_draft(self, info: graphene.ResolveInfo, document: Any) -> DefinitionVersion:
+    def resolve_save_draft(
+        self, info: graphene.ResolveInfo, document: Any, base_hash: str | None = None
+    ) -> DefinitionVersion:
         ctx = _ctx(info)
         doc = _object(document)
-        with ctx.uow() as uow:
-            saved = definitions.save_draft(uow, ctx.actor, doc, ctx.platform.schemas)
+        try:
+            with ctx.uow() as uow:
+                saved = definitions.save_draft(
+                    uow, ctx.actor, doc, ctx.platform.schemas, base_hash=base_hash
+                )
+        except DraftConflict as conflict:
+            # the conflict's details beside the code, where the designer reads them
+            extensions = {"code": str(conflict.code), **conflict.data, "data": conflict.data}
+            raise GraphQLError(conflict.message, extensions=extensions) from conflict
         return _version(saved)
 
     def resolve_update_form(

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import graphene
 
-from tongban.adapters.graphql import calendars, cases, catalog, definitions, seals, webhooks
+from tongban.adapters.graphql import (
+    calendars,
+    cases,
+    catalog,
+    definitions,
+    designer,
+    seals,
+    webhooks,
+)
 
 
 class Query(
     catalog.Query,
     cases.Query,
     definitions.Query,
+    designer.Query,
     webhooks.Query,
     calendars.Query,
     seals.Query,

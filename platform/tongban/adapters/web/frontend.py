@@ -26,6 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from tongban.adapters.web.security import CONTENT_SECURITY_POLICY
 from tongban.adapters.web.views.common import current_identity, no_tenant_page, platform
 from tongban.core.tenancy import Level
 
@@ -36,6 +37,15 @@ ENTRY = "src/main.tsx"
 YEAR = 365 * 24 * 3600
 
 blueprint = Blueprint("frontend", __name__)
+
+DESIGNER_CSP = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self' 'unsafe-inline'", "script-src 'self' 'unsafe-eval'"
+)
+"""The front end's page runs no inline script (its boot data is a JSON block, never
+executed), so it drops ``'unsafe-inline'``; it needs ``'unsafe-eval'`` because Ajv compiles
+each JSON Schema into a function, and forms are authored live in the designer (and rendered
+from any published version on the portal), so validators cannot be precompiled at build
+time. Scripts still come from this origin only (docs/frontend.md)."""
 
 
 def dist_dir() -> Path:
@@ -151,6 +161,7 @@ def designer_page(rest: str) -> ResponseReturnValue:
         return Response(NOT_BUILT, status=503, mimetype="text/html")
     response = Response(_page(tags, _boot_data()), mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = DESIGNER_CSP
     return response
 
 

@@ -103,7 +103,7 @@ class CatalogView(BaseView):
         detail = self._detail(uow, "implementation", tenant_code, code)
         if detail.guide is None:
             raise NotFound("implementation", code)
-        return Response(one_time_notice_text(detail.guide), mimetype="text/plain; charset=utf-8")
+        return Response(one_time_notice_text(detail.guide), mimetype="text/plain")
 
     @expose("/<kind>/<tenant_code>/<code>/history")
     @has_access

@@ -1,0 +1,158 @@
+"""PostgreSQL row-level security: the second wall behind the tenant guard (tenant_guard.py).
+
+The rule is the guard's, stated once and enforced twice. Every ``TenantScoped`` table
+(``TENANT_TABLES``; a test keeps the list and the models in step) has four policies, made by
+migration 0010, keyed on settings that the unit of work sets at the start of every
+transaction (``SET LOCAL``-like ``set_config(…, true)``):
+
+- ``tongban.read``: the tenant ids the scope may read (``TenantScope.visible_ids``: the
+  lineage, or what a linked case's read adds) — ``SELECT`` and the rows an ``UPDATE`` or
+  ``DELETE`` may look at;
+- ``tongban.write``: the ids it may write (``writable_ids``: its own tenant, plus a grant
+  such as the parent's review) — ``INSERT``, ``UPDATE`` and ``DELETE``;
+- ``tongban.scope = 'platform'``: ``Database.platform(reason)`` (load, export, log-in
+  lookup), which reads and writes everything.
+
+A transaction that set nothing sees no tenant row and writes none (fail closed). The tables
+are ``FORCE ROW LEVEL SECURITY``, so their owner is held too; only a superuser or a role
+with ``BYPASSRLS`` passes. The application's connections run as ``tongban_app``
+(``TONGBAN_DATABASE_ROLE``, docs/security.md): NOLOGIN, NOBYPASSRLS, data privileges only;
+migrations run as the login that owns the tables.
+
+A connection whose role bypasses RLS anyway (a superuser, as in the test suite's default
+engines) is not sent the settings: they would change nothing and cost a round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.orm import Session
+
+from tongban.adapters.db.tenant_guard import PlatformScope, Scope
+from tongban.core.errors import Forbidden
+
+APP_ROLE = "tongban_app"
+READ = "tongban.read"
+WRITE = "tongban.write"
+SCOPE = "tongban.scope"
+ENFORCED = "tongban_rls"  # pool record info: whether this connection is held by RLS
+REFUSED_SQLSTATE = "42501"  # insufficient_privilege: "new row violates row-level security"
+
+TENANT_TABLES = (
+    "api_key",
+    "calendar_arrangement",
+    "calendar_day",
+    "case",
+    "case_event",
+    "case_task",
+    "complaint",
+    "department",
+    "matter",
+    "matter_submission",
+    "matter_version",
+    "rating",
+    "result_document",
+    "review",
+    "seal_key",
+    "supervision_alert",
+    "tenant_user",
+    "webhook_delivery",
+    "webhook_subscription",
+)
+"""Every table of a ``TenantScoped`` model (``login_attempt`` is not one: a log-in is
+recorded before anyone knows the tenant)."""
+
+_SET = text(
+    "SELECT set_config('tongban.scope', :scope, true), "
+    "set_config('tongban.read', :read, true), set_config('tongban.write', :write, true)"
+)
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return ",".join(str(i) for i in sorted(ids))
+
+
+def settings_of(scope: Scope | None) -> dict[str, str]:
+    """The three settings for a scope; no scope reads and writes nothing."""
+    if isinstance(scope, PlatformScope):
+        return {"scope": "platform", "read": "", "write": ""}
+    if scope is None:
+        return {"scope": "none", "read": "", "write": ""}
+    return {"scope": "tenant", "read": _ids(scope.visible_ids), "write": _ids(scope.writable_ids)}
+
+
+def enforced(connection: Connection) -> bool:
+    """Whether RLS holds this (PostgreSQL) connection's role."""
+    if connection.dialect.name != "postgresql":
+        return False
+    return bool(connection.connection._connection_record.info.get(ENFORCED, False))  # type: ignore[union-attr]
+
+
+def apply(connection: Connection, scope: Scope | None) -> None:
+    """Tell PostgreSQL the scope of the transaction ``connection`` is in."""
+    if enforced(connection):
+        connection.execute(_SET, settings_of(scope))
+
+
+def _after_begin(session: Session, _transaction: object, connection: Connection) -> None:
+    apply(connection, session.info.get("scope"))
+
+
+def install_session_hook() -> None:
+    """Every ORM session's transaction starts by setting its scope (idempotent)."""
+    if not event.contains(Session, "after_begin", _after_begin):
+        event.listen(Session, "after_begin", _after_begin)
+
+
+def reapply(session: Session) -> None:
+    """The scope changed inside a transaction (a grant, a linked case's read)."""
+    if session.in_transaction():
+        apply(session.connection(), session.info.get("scope"))
+
+
+def install_engine(engine: Engine, role: str | None) -> None:
+    """On every new PostgreSQL connection: ``SET ROLE role`` when one is configured, then
+    record whether RLS holds the connection's role."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            if role:
+                cursor.execute(f'SET ROLE "{role}"')
+            cursor.execute(
+                "SELECT NOT (rolsuper OR rolbypassrls) FROM pg_roles WHERE rolname = current_user"
+            )
+            row = cursor.fetchone()
+            record.info[ENFORCED] = bool(row and row[0])
+        finally:
+            cursor.close()
+        if not getattr(dbapi_connection, "autocommit", True):
+            dbapi_connection.commit()
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "handle_error", _refusal_as_forbidden)
+
+
+def _refusal_as_forbidden(context: Any) -> None:
+    if is_refusal(context.original_exception):
+        raise refusal() from context.original_exception
+
+
+def refusal() -> Forbidden:
+    return Forbidden(
+        "数据库拒绝访问其他单位的数据 (row-level security refused a row of another tenant)"
+    )
+
+
+def is_refusal(error: BaseException) -> bool:
+    """A write PostgreSQL refused by a row-level security policy."""
+    orig = getattr(error, "orig", error)
+    return (
+        getattr(orig, "sqlstate", None) == REFUSED_SQLSTATE
+        or getattr(orig, "pgcode", None) == REFUSED_SQLSTATE
+    )
