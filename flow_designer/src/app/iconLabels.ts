@@ -1,4 +1,4 @@
-/** Ant Design's icons name themselves in English for screen readers
+/** Ant Design's icons (and a few of its controls) name themselves in English for screen readers
  * (`<span role="img" aria-label="close">`). An icon inside a control that already has a
  * name (its text or its own aria-label) is decoration: hidden from screen readers. Any other
  * icon gets its name in Chinese. Applied to everything rendered, as it is rendered. */
@@ -45,6 +45,27 @@ function named(control: Element, icon: Element): boolean {
   return text.length > 0;
 }
 
+/** Other English labels antd writes itself (InputNumber's step handles, …). */
+const ARIA: Record<string, string> = {
+  "Increase Value": "增加",
+  "Decrease Value": "减少",
+  Close: "关闭",
+  close: "关闭",
+  Clear: "清除",
+  "expanded dropdown": "更多标签页",
+  "remove": "移除",
+  "Add tab": "添加标签页",
+};
+
+function label(element: Element): void {
+  if (element.getAttribute("role") === "img") {
+    labelIcon(element);
+    return;
+  }
+  const current = element.getAttribute("aria-label");
+  if (current && ARIA[current]) element.setAttribute("aria-label", ARIA[current]);
+}
+
 export function labelIcon(icon: Element): void {
   const label = icon.getAttribute("aria-label");
   if (!label || /[\u4e00-\u9fff]/.test(label)) return;
@@ -58,17 +79,17 @@ export function labelIcon(icon: Element): void {
 }
 
 export function translateIconLabels(root: ParentNode & Node = document.body): MutationObserver {
-  const sweep = (node: ParentNode) => node.querySelectorAll("[role=img][aria-label]").forEach(labelIcon);
+  const sweep = (node: ParentNode) => node.querySelectorAll("[aria-label]").forEach(label);
   sweep(root);
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === "attributes" && record.target instanceof Element) {
-        if (record.target.matches("[role=img][aria-label]")) labelIcon(record.target);
+        if (record.target.hasAttribute("aria-label")) label(record.target);
         continue;
       }
       record.addedNodes.forEach((node) => {
         if (!(node instanceof Element)) return;
-        if (node.matches("[role=img][aria-label]")) labelIcon(node);
+        if (node.hasAttribute("aria-label")) label(node);
         sweep(node);
       });
     }

@@ -149,7 +149,7 @@ function Row(props: FieldListProps & { field: FieldInfo; index: number; count: n
             onClick={(e) => e.stopPropagation()}
           />
           <Typography.Text strong style={{ flex: "1 1 120px", minWidth: 0 }} ellipsis>
-            {field.title} <Typography.Text type="secondary">{field.key}</Typography.Text>
+            {field.title} <Typography.Text type="secondary" code>{field.key}</Typography.Text>
           </Typography.Text>
           <Tag>{field.common ? "通用字段" : FIELD_KIND_LABELS[field.kind]}</Tag>
           {field.required && <Tag color="red">必填</Tag>}

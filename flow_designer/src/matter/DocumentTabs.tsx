@@ -89,5 +89,6 @@ export function DocumentTabs(props: Props) {
     });
   }
   if (reviewTab) items.push({ key: "review", label: label("review"), children: reviewTab });
-  return <Tabs activeKey={active} onChange={(key) => onActive(key as EditorTab)} items={items} />;
+  // tabs that do not fit (phones) are under "more", opened by a tap or click, not by hover
+  return <Tabs activeKey={active} onChange={(key) => onActive(key as EditorTab)} items={items} more={{ trigger: ["click"] }} />;
 }

@@ -3,6 +3,7 @@ import { Card, Descriptions, Empty, Space, Tag, Typography } from "antd";
 import dayjs from "dayjs";
 import type { ReviewRound } from "./api";
 import { VERDICT_KEYS, VERDICT_LABELS } from "./labels";
+import { whoLabel } from "../lib/people";
 
 export function formatTime(value: string | null | undefined): string {
   return value ? dayjs(value).format("YYYY-MM-DD HH:mm") : "—";
@@ -24,7 +25,7 @@ export function ReviewRounds({ rounds, error }: { rounds: ReviewRound[] | null; 
           title={<span>第 {round.round} 轮 · 第 {round.version} 版 {outcome(round)}</span>}>
           <Descriptions size="small" column={{ xs: 1, sm: 2 }}
             items={[
-              { key: "s", label: "提交", children: `${formatTime(round.submittedAt)}${round.submittedBy ? `（${round.submittedBy}）` : ""}` },
+              { key: "s", label: "提交", children: `${formatTime(round.submittedAt)}${round.submittedBy ? `（${whoLabel(round.submittedBy)}）` : ""}` },
               { key: "r", label: "审核", children: round.reviewedAt ? `${formatTime(round.reviewedAt)}（${round.reviewer ?? "上级单位"}）` : "尚未审核" },
             ]} />
           {round.reviewedAt && (

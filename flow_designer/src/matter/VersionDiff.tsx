@@ -6,6 +6,7 @@ import { fetchDiff, type DefinitionVersion, type DiffChange, type Kind } from ".
 import { CHANGE_LABELS, DIFF_SECTION_LABELS } from "./labels";
 import { formatTime } from "./ReviewRounds";
 import { groupChanges } from "./diff";
+import { whoLabel } from "../lib/people";
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -51,7 +52,7 @@ export function VersionHistory({ kind, code, tenantCode, history }: Props) {
         columns={[
           { title: "版本", dataIndex: "version", render: (v: number) => `第 ${v} 版` },
           { title: "状态", dataIndex: "status", render: (s: string) => <StatusTag status={s} /> },
-          { title: "创建人", dataIndex: "createdBy" },
+          { title: "创建人", dataIndex: "createdBy", render: (who: string) => whoLabel(who) },
           { title: "创建时间", dataIndex: "createdAt", render: formatTime },
           { title: "发布时间", dataIndex: "publishedAt", render: formatTime },
         ]}

@@ -11,6 +11,7 @@ import { fetchAvailableStandards, fetchDesignerMatters, fetchImplementationTempl
 import { formatTime } from "../matter/ReviewRounds";
 import { emptyStandard } from "../matter/document";
 import { STATUS_LABELS } from "../matter/labels";
+import { whoLabel } from "../lib/people";
 
 const CODE_PATTERN = /^[0-9A-Z]{12}$/;
 
@@ -154,7 +155,7 @@ export function MattersPage() {
           { title: "合规", dataIndex: "problemCount", render: (n: number) => <ConformanceTag count={n} />, sorter: (a, b) => a.problemCount - b.problemCount },
           { title: "最新版本", dataIndex: "latestVersion", render: (v: number) => `第 ${v} 版` },
           { title: "已发布版本", dataIndex: "publishedVersion", render: (v: number | null) => (v ? `第 ${v} 版` : "—") },
-          { title: "最后修改", render: (_, row) => `${formatTime(row.updatedAt)} ${row.updatedBy}` },
+          { title: "最后修改", render: (_, row) => `${formatTime(row.updatedAt)} ${whoLabel(row.updatedBy)}` },
           { title: "操作", render: (_, row) => <Link to={`/matters/${kindSlug(row.kind)}/${row.code}`} aria-label={`编辑 ${row.name}`}>编辑</Link> },
         ]}
       />
