@@ -149,3 +149,19 @@ def test_an_unchanged_flow_saved_back_is_byte_identical(login) -> None:
     unchanged = {k: v for k, v in draft["document"].items() if k != "conditions"}
     before = {k: v for k, v in published["document"].items() if k != "conditions"}
     assert json.dumps(unchanged, ensure_ascii=False) == json.dumps(before, ensure_ascii=False)
+
+
+def test_the_standards_fields_are_locked_in_an_implementations_form(login) -> None:
+    """An implementation may not remove or change what the standard's form sets; the form
+    designer locks those fields and says why (docs/conformance.md FORM_*)."""
+    person = login("yilan_admin")
+    person.goto(f"/designer/matters/implementation/{MATTER}")
+    page = person.page
+    page.wait_for_selector('[data-testid="problem-count"]')
+    page.click('[data-testid="editor-tab-form"]')
+    row = page.locator('[data-testid^="form-field-"]').first
+    row.wait_for()
+    delete = row.get_by_role("button", name=re.compile("不能删除"))
+    assert delete.is_disabled()
+    assert page.locator('[aria-label^="已锁定"]').count() >= 1
+    person.shot("form-locked")

@@ -27,10 +27,11 @@ import { ConformanceTag, KindTag, StatusTag } from "../components/StatusTag";
 import { ApiError } from "../lib/api";
 import { boot } from "../lib/boot";
 import { chineseMessage, indexProblems, type EditorTab, type LocatedProblem } from "../lib/problems";
-import type { Department, MatterDocument } from "../lib/types";
+import type { Department, JsonSchema, MatterDocument } from "../lib/types";
 import {
   fetchDefinition,
   fetchDepartments,
+  fetchInheritedForm,
   fetchImplementationTemplate,
   impactOfStandardChange,
   kindParam,
@@ -124,6 +125,18 @@ export function MatterEditor({ isNew = false }: { isNew?: boolean }) {
   useEffect(() => {
     fetchDepartments().then(setDepartments).catch(() => setDepartments([]));
   }, []);
+  // the standard's form: its fields are locked in the form designer as the rules say
+  const [inheritedForm, setInheritedForm] = useState<JsonSchema | undefined>(undefined);
+  useEffect(() => {
+    let current = true;
+    if (!kind || !code) return undefined;
+    fetchInheritedForm(kind, code)
+      .then((form) => current && setInheritedForm(form ?? undefined))
+      .catch(() => current && setInheritedForm(undefined));
+    return () => {
+      current = false;
+    };
+  }, [kind, code]);
 
   const conformance = useConformance(document);
   const index = useMemo(() => indexProblems(conformance.problems, document), [conformance.problems, document]);
@@ -354,6 +367,7 @@ export function MatterEditor({ isNew = false }: { isNew?: boolean }) {
             readOnly={readOnly}
             departments={departments}
             codeEditable={isNew && isStandard}
+            inheritedForm={inheritedForm}
             active={tab}
             onActive={setTab}
             reviewTab={

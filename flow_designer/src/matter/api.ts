@@ -1,6 +1,6 @@
 /** The designer's GraphQL calls (docs/schema.graphql and the designer contract). */
 import { ApiError, gql as strictGql } from "../lib/api";
-import type { Department, MatterDocument, Problem } from "../lib/types";
+import type { Department, JsonSchema, MatterDocument, Problem } from "../lib/types";
 
 /** Until the server has the designer's new fields (Problem.target, contentHash, baseHash),
  * a query it refuses as unknown is asked again without them, so the screens work on both. */
@@ -253,4 +253,26 @@ export function kindParam(kind: string): Kind | null {
 
 export function kindSlug(kind: Kind): "standard" | "implementation" {
   return kind === "STANDARD" ? "standard" : "implementation";
+}
+
+/** The form of the standard this matter conforms to: the nearest published standard of the
+ * same code in the caller's lineage (for an implementation its own tenant first, as the
+ * server's checker resolves it). Null when there is none (a new standard at the top). */
+export async function fetchInheritedForm(kind: Kind, code: string): Promise<JsonSchema | null> {
+  const data = await gql<{ tenants: { code: string; depth: number; relation: string }[] }>(
+    `query { tenants { code depth relation } }`,
+  );
+  const candidates = data.tenants
+    .filter((t) => t.relation === "ANCESTOR" || (t.relation === "SELF" && kind === "IMPLEMENTATION"))
+    .sort((a, b) => b.depth - a.depth);
+  for (const tenant of candidates) {
+    try {
+      const found = await fetchDefinition("STANDARD", code, tenant.code);
+      const form = (found.document as MatterDocument).form;
+      if (form) return form;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== "NOT_FOUND") throw error;
+    }
+  }
+  return null;
 }
