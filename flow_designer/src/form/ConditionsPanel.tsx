@@ -1,5 +1,6 @@
-/** Conditional sections: "when field X equals V, fields … are required". Written as root
- * `allOf` entries of if/then (schemaModel.Condition), which rjsf and the server both apply. */
+/** "Required when" conditions: "when field X equals V, fields … are required". Written as root
+ * `allOf` entries of if/then (schemaModel.Condition), which rjsf and the server both apply.
+ * (Conditional sections, whose fields are shown only when a condition holds: SectionsPanel.) */
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Flex, Input, Select, Typography } from "antd";
 import type { JSX } from "react";
@@ -16,7 +17,7 @@ export interface ConditionsPanelProps {
   readOnly: boolean;
 }
 
-function valueChoices(schema: JsonSchema, key: string): { value: string; label: string }[] | null {
+export function valueChoices(schema: JsonSchema, key: string): { value: string; label: string }[] | null {
   const field = fieldAt(schema, [key]);
   if (!field) return null;
   const resolved = dereference(field, schema);

@@ -12,6 +12,8 @@
  *                              {kind: "field", id: path}; a deeper path shows on its nearest row)
  * - `form-problems-other`      field problems whose field is not in the form
  * - `form-preview`             the live preview
+ * - `form-section-<index>`     a conditional section (index among the sections, from 0)
+ * - `form-section-add`         the button adding a conditional section
  */
 import { Alert, Col, Empty, Row, Typography } from "antd";
 import { useMemo, useState, type JSX } from "react";
@@ -21,6 +23,7 @@ import { FieldList } from "./FieldList";
 import { FieldProperties } from "./FieldProperties";
 import { FormPreview } from "./FormPreview";
 import { Palette } from "./Palette";
+import { SectionsPanel } from "./SectionsPanel";
 import { chineseMessage } from "../lib/problems";
 import {
   addField,
@@ -29,6 +32,8 @@ import {
   fieldAt,
   listConditions,
   listFields,
+  listSectionFields,
+  listSections,
   lockReason,
   moveField,
   parsePath,
@@ -36,6 +41,7 @@ import {
   removeField,
   renameField,
   requiredLockReason,
+  sectionLockReason,
   setConditions,
   setOptions,
   setRequired,
@@ -81,7 +87,11 @@ export function FormDesigner({ schema, onChange, problems, inherited, readOnly =
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [previewPassed, setPreviewPassed] = useState(false);
   const fields = useMemo(() => listFields(schema), [schema]);
-  const all = useMemo(() => flatten(fields), [fields]);
+  // The form's own fields and those of its conditional sections (paths are [key] for both).
+  const all = useMemo(
+    () => [...flatten(fields), ...listSections(schema).flatMap((_, i) => flatten(listSectionFields(schema, i)))],
+    [fields, schema],
+  );
   const selected = all.find((f) => f.id === selectedId) ?? null;
   const { byId, other } = useMemo(() => groupFieldProblems(problems, new Set(all.map((f) => f.id))), [problems, all]);
   const conditions = useMemo(() => listConditions(schema), [schema]);
@@ -147,6 +157,17 @@ export function FormDesigner({ schema, onChange, problems, inherited, readOnly =
             lockedReason={conditionLockReason(inherited)}
             readOnly={readOnly}
             onChange={(next) => onChange(setConditions(schema, next))}
+          />
+          <SectionsPanel
+            schema={schema}
+            fields={fields}
+            onChange={onChange}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+            problemsById={byId}
+            inherited={inherited}
+            lockedReason={sectionLockReason(inherited)}
+            readOnly={readOnly}
           />
         </Col>
         <Col xs={24} md={12} xl={6}>

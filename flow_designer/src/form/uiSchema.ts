@@ -8,11 +8,12 @@ import { dereference } from "./commonFields";
 import { isSchema } from "./schemaModel";
 
 /** Widgets by schema shape: `x-widget: textarea` → 多行文本, boolean → 是/否 radio, an array
- * of coded options → check boxes; groups and table rows recursively. */
+ * of coded options → check boxes; groups and table rows recursively; the fields of conditional
+ * sections (`allOf` … `then.properties`) too. */
 export function buildUiSchema(schema: JsonSchema, root: JsonSchema = schema): UiSchema {
   const ui: UiSchema = {};
   const resolved = dereference(schema, root);
-  const props = isSchema(resolved.properties) ? resolved.properties : {};
+  const props = { ...conditionalProperties(resolved), ...(isSchema(resolved.properties) ? resolved.properties : {}) };
   for (const [key, value] of Object.entries(props)) {
     if (!isSchema(value)) continue;
     const field = dereference(value, root);
@@ -26,6 +27,19 @@ export function buildUiSchema(schema: JsonSchema, root: JsonSchema = schema): Ui
     }
   }
   return ui;
+}
+
+/** The fields that `allOf` entries bring in through `then` / `else` (conditional sections,
+ * schemaModel.Section): rjsf shows them when their condition holds, with these widgets. */
+function conditionalProperties(schema: JsonSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const entry of Array.isArray(schema.allOf) ? schema.allOf : []) {
+    if (!isSchema(entry)) continue;
+    for (const branch of [entry.then, entry.else]) {
+      if (isSchema(branch) && isSchema(branch.properties)) Object.assign(out, branch.properties);
+    }
+  }
+  return out;
 }
 
 const ZH: Partial<Record<TranslatableString, string>> = {
