@@ -37,3 +37,23 @@ def test_server_and_browser_agree(case: dict[str, Any], registry: SchemaRegistry
     assert validator.is_valid(case["data"]) is case["valid"]
     for field in case.get("missing", []):
         assert any(field in f"{p.pointer} {p.message}" for p in problems), (field, problems)
+
+
+def test_a_section_fields_problem_is_named_by_its_title(registry: SchemaRegistry) -> None:
+    missing = [c for c in CASES if not c["valid"] and c.get("missing")]
+    assert missing
+    titles = _section_titles(EXAMPLE["schema"])
+    for case in missing:
+        problems = registry.validator(EXAMPLE["schema"]).validate(case["data"])
+        for field in case["missing"]:
+            if field in titles:
+                assert any(titles[field] in p.message for p in problems), (field, problems)
+
+
+def _section_titles(schema: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in schema.get("allOf", []):
+        for key, sub in (entry.get("then", {}).get("properties") or {}).items():
+            if isinstance(sub.get("title"), str):
+                found[key] = sub["title"]
+    return found
