@@ -53,6 +53,9 @@ class Settings:
         return self.env == "production"
 
 
+DATABASE_ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
 class ConfigError(RuntimeError):
     """The settings are unsafe or malformed: the process refuses to start, saying why."""
 
@@ -87,6 +90,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         seal_key = development_seal_key(secret)
     webhook_allow, allow_problems = parse_webhook_allow(env.get("TONGBAN_WEBHOOK_ALLOW", ""))
     problems += allow_problems
+    database_role = env.get("TONGBAN_DATABASE_ROLE") or None
+    if database_role is not None and not DATABASE_ROLE.fullmatch(database_role):
+        problems.append(
+            f"TONGBAN_DATABASE_ROLE 须为 PostgreSQL 角色名（小写字母、数字、下划线），"
+            f"不是 {database_role!r} (TONGBAN_DATABASE_ROLE must be a plain role name)"
+        )
     if problems:
         raise ConfigError(
             f"配置不安全或有误，拒绝启动 (refusing to start, TONGBAN_ENV={mode}):\n- "
@@ -105,7 +114,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         token_minutes=token_minutes,
         webhook_allow=webhook_allow,
         limits=load_limits(env),
-        database_role=env.get("TONGBAN_DATABASE_ROLE") or None,
+        database_role=database_role,
     )
 
 

@@ -103,3 +103,11 @@ def test_the_command_line_refuses_with_the_reason_and_status_2(tmp_path: Path) -
         assert result.exit_code == 2, result.output
         assert reason in result.output
         assert not (tmp_path / "tongban.db").exists()  # refused before anything was made
+
+
+def test_a_database_role_must_be_a_plain_role_name() -> None:
+    from tongban.config import ConfigError, load_settings
+
+    assert load_settings({"TONGBAN_DATABASE_ROLE": "tongban_app"}).database_role == "tongban_app"
+    with pytest.raises(ConfigError, match="TONGBAN_DATABASE_ROLE"):
+        load_settings({"TONGBAN_DATABASE_ROLE": 'x"; DROP TABLE "case'})
