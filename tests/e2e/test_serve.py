@@ -140,3 +140,26 @@ def test_serve_with_the_demo_tree(server: Server) -> None:
     assert "平台管理员" in log_in(admin, server.url, "admin")
     _, _, tree = get(admin, f"{server.url}/tenants/")
     assert "单位树" in tree
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = (task / "children").read_text().split()
+        found.update(int(child) for child in children)
+    return found
+
+
+def test_sigterm_stops_the_embedded_worker_too(server: Server) -> None:
+    """The worker dies with serve (PR_SET_PDEATHSIG, adapters/tasks/embedded.py): nothing is
+    left running when a service manager or a test harness stops the server."""
+    wait_for_health(server)
+    workers = _children(server.process.pid)
+    assert workers, "serve starts the embedded Celery worker as a child"
+    server.process.send_signal(signal.SIGTERM)
+    server.process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert not left, f"still running after serve ended: {left}"
