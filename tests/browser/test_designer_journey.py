@@ -25,7 +25,7 @@ STANDARD = "000131064004"  # 食品经营许可: the province refines it; 依兰
 COUNTY, CITY, SIBLING = "230123", "230100", "230124"
 
 
-def expect_text(person: Person, selector: str, pattern: str, timeout: float = 10_000) -> None:
+def expect_text(person: Person, selector: str, pattern: str, timeout: float = 30_000) -> None:
     person.page.wait_for_function(
         "([sel, pat]) => { const el = document.querySelector(sel);"
         " return !!el && new RegExp(pat).test(el.innerText); }",
@@ -48,20 +48,41 @@ def wait_no_problems(person: Person) -> None:
     person.page.wait_for_function(
         "() => { const el = document.querySelector('[data-testid=\"problem-count\"]');"
         " return !!el && !/[1-9]/.test(el.innerText); }",
-        timeout=10_000,
+        timeout=30_000,
     )
 
 
 def choose(page: Any, select_id: str, option: str) -> None:
-    """Pick ``option`` (a part of its label) in the antd Select whose input is #select_id."""
-    page.click(f"#{select_id}")
-    dropdown = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")
-    dropdown.locator(".ant-select-item-option", has_text=option).first.click()
+    """Pick ``option`` (a part of its label) in the antd Select whose input is #select_id, as
+    a person does: a searchable select by typing and Enter, another by clicking the option in
+    that select's own list (``<id>_list``; a list still closing from an earlier select must
+    not take the click); then wait until the select shows it."""
+    shown = (
+        "([id, text]) => { const el = document.getElementById(id);"
+        " const box = el && el.closest('.ant-select');"
+        " return !!box && !box.classList.contains('ant-select-open')"
+        " && box.innerText.includes(text); }"
+    )
+    field = page.locator(f"#{select_id}")
+    field.click()
+    if field.get_attribute("readonly") is None:
+        field.fill(option)
+        page.keyboard.press("Enter")
+    else:
+        listbox = page.locator(f".ant-select-dropdown:has(#{select_id}_list)")
+        listbox.locator(".ant-select-item-option", has_text=option).first.click()
+    page.wait_for_function(shown, arg=[select_id, option])
 
 
 def close_drawer(page: Any) -> None:
+    """Close the property panel and wait until it and its mask are gone (a click during the
+    closing animation would land on the mask)."""
     page.locator(".ant-drawer-open .ant-drawer-close").click()
     page.wait_for_selector(".ant-drawer-open", state="detached")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ant-drawer-mask')]"
+        ".every(m => m.offsetParent === null || getComputedStyle(m).opacity === '0')"
+    )
 
 
 def verdict(person: Person, aspect: str, ok: bool, comment: str = "") -> None:
@@ -133,7 +154,7 @@ def test_county_builds_city_reviews_county_publishes_and_a_case_runs(login) -> N
     added = str(row.get_attribute("data-testid")).removeprefix("material-row-")
     row.get_by_role("textbox").nth(1).fill("营业执照复印件（县级加收）")
     try:
-        page.wait_for_selector(tid(f"material-problem-{added}"), timeout=10_000)
+        page.wait_for_selector(tid(f"material-problem-{added}"), timeout=30_000)
     except Exception:
         county.shot("04-material-problem-missing")
         raise
@@ -149,10 +170,20 @@ def test_county_builds_city_reviews_county_publishes_and_a_case_runs(login) -> N
     #    promised limit (critical path) and the error shows on the flow --------------------
     page.click(tid("editor-tab-flow"))
     page.click(tid("flow-add-accept"))
-    page.get_by_role("menuitem", name="并联审批").click()
-    close_drawer(page)
+    # the menu and the popover below are positioned against a scrolling box: their items are
+    # activated without coordinates
+    item = page.get_by_role("menuitem", name="并联审批")
+    item.wait_for(state="visible")
+    item.dispatch_event("click")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid^=\"flow-step-review_\"]').length === 2"
+    )
+    if page.locator(".ant-drawer-open").count():  # the new block opens in the panel
+        close_drawer(page)
     page.locator(tid("flow-step-review")).get_by_role("button", name=re.compile("删除")).click()
-    page.locator(".ant-popconfirm-buttons .ant-btn-primary").click()
+    confirm = page.locator(".ant-popconfirm", has_text="删除环节")
+    confirm.wait_for(state="visible")
+    confirm.get_by_role("button", name=re.compile(r"删\s*除")).dispatch_event("click")
     page.wait_for_selector(tid("flow-step-review"), state="detached")
     branches = page.locator('[data-testid^="flow-step-review_"]')
     assert branches.count() == 2
