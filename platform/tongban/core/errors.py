@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ErrorCode(StrEnum):
@@ -47,57 +47,103 @@ class Violation:
 
 
 class TongbanError(Exception):
-    """Base of every expected error. Carries a stable code and structured data."""
+    """Base of every expected error: one subclass per condition.
 
-    code: ErrorCode = ErrorCode.INVALID_INPUT
+    - ``code`` is the condition's category (``NOT_FOUND``, ``FORBIDDEN``, ``INVALID_STATE``
+      …), what a client branches on; it is what these errors always answered.
+    - ``reason`` is the condition's own stable code (``STEP_NOT_OPEN``, ``WRONG_ROLE`` …),
+      unique across the platform; ``data`` holds its fields.
+    - The words live in one catalogue (``core/error_catalogue.py``), Chinese and English,
+      keyed by ``reason`` and filled from ``data``; adapters render them in the reader's
+      language. ``message`` is the Chinese rendering, for logs and the CLI.
 
-    def __init__(self, message: str, *, data: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.data = data or {}
+    A subclass declares ``code``, ``reason`` and an ``__init__`` taking its fields by name.
+    The generic classes (``Forbidden("…")`` and the like) carry a free ``detail`` text: they
+    are for conditions that have no class of their own yet.
+    """
+
+    code: ClassVar[ErrorCode] = ErrorCode.INVALID_INPUT
+    reason: ClassVar[str] = "INVALID_INPUT"
+    registry: ClassVar[dict[str, type[TongbanError]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "reason" not in cls.__dict__:
+            return
+        other = TongbanError.registry.get(cls.reason)
+        if other is not None and other.__qualname__ != cls.__qualname__:
+            raise TypeError(f"error reason {cls.reason} is taken by {other.__qualname__}")
+        TongbanError.registry[cls.reason] = cls
+
+    def __init__(
+        self, detail: str | None = None, /, *, data: dict[str, Any] | None = None, **fields: Any
+    ) -> None:
+        self.data: dict[str, Any] = {**(data or {}), **fields}
+        self.detail = detail or ""
+        super().__init__(self.message)
+
+    def render(self, language: str = "zh") -> str:
+        from tongban.core.error_catalogue import render
+
+        return render(self.reason, {"detail": self.detail, **self.data}, language)
+
+    @property
+    def message(self) -> str:
+        return self.render("zh")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+TongbanError.registry["INVALID_INPUT"] = TongbanError
 
 
 class NotFound(TongbanError):
     """Raised both for "does not exist" and for "exists but is not yours"."""
 
     code = ErrorCode.NOT_FOUND
+    reason = "NOT_FOUND"
 
     def __init__(self, kind: str, key: object) -> None:
-        super().__init__(f"{kind} {key!s} 不存在 (not found)", data={"kind": kind, "key": str(key)})
+        super().__init__(kind=kind, key=str(key))
 
 
 class Forbidden(TongbanError):
     code = ErrorCode.FORBIDDEN
+    reason = "FORBIDDEN"
 
 
 class Conflict(TongbanError):
     code = ErrorCode.CONFLICT
+    reason = "CONFLICT"
 
 
 class InvalidState(TongbanError):
     code = ErrorCode.INVALID_STATE
+    reason = "INVALID_STATE"
 
 
 class ChainBroken(InvalidState):
     """A case whose audit chain does not verify: it takes no command (an alert is raised)."""
 
     code = ErrorCode.AUDIT_CHAIN_BROKEN
+    reason = "AUDIT_CHAIN_BROKEN"
 
 
 class TenantScopeRequired(TongbanError):
     """A tenant-scoped query ran without a tenant: a programming error, failing closed."""
 
     code = ErrorCode.TENANT_SCOPE_REQUIRED
+    reason = "TENANT_SCOPE_REQUIRED"
 
 
-@dataclass
 class InvalidDefinition(TongbanError):
     """A definition (or a file of definitions) has one or more violations."""
 
-    violations: list[Violation] = field(default_factory=list)
-    code = ErrorCode.INVALID_INPUT  # type: ignore[misc]
+    code = ErrorCode.INVALID_INPUT
+    reason = "INVALID_DEFINITION"
 
     def __init__(self, violations: list[Violation], message: str = "") -> None:
         self.violations = sorted(violations)
-        summary = message or f"{len(self.violations)} problem(s)"
-        TongbanError.__init__(self, summary + "\n" + "\n".join(str(v) for v in self.violations))
+        summary = message or f"{len(self.violations)} 处问题"
+        super().__init__(summary=summary, problems="\n".join(str(v) for v in self.violations))

@@ -88,7 +88,7 @@ def enforced(connection: Connection) -> bool:
     """Whether RLS holds this (PostgreSQL) connection's role."""
     if connection.dialect.name != "postgresql":
         return False
-    return bool(connection.connection._connection_record.info.get(ENFORCED, False))  # type: ignore[union-attr]
+    return bool(connection.info.get(ENFORCED, False))
 
 
 def apply(connection: Connection, scope: Scope | None) -> None:
