@@ -25,9 +25,13 @@ frontend:
 run: install frontend
 	$(BIN)/tongban serve --demo tenants --port $(PORT)
 
+# ruff (style, banned APIs), import-linter (the layers, docs/architecture.md), mypy (strict on
+# core and services, plain elsewhere; config in pyproject.toml).
 lint: install
 	$(BIN)/ruff check platform tests bench
 	$(BIN)/ruff format --check platform tests bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 test: install lint frontend
 	cd flow_designer && npm test --silent

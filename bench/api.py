@@ -9,7 +9,7 @@ keys of 依兰县 230123: its window clerk (zwfw) and the market regulator's rev
 The app is built once here too, so that Flask-AppBuilder creates its tables and permissions
 before the workers start (four workers racing to create them could collide).
 
-Load: gunicorn (``gthread``; see WORKERS/THREADS) serves ``tongban.adapters.web.wsgi:app``.
+Load: gunicorn (``gthread``; see WORKERS/THREADS) serves ``tongban.wsgi:app``.
 Each client thread holds one keep-alive connection (http.client) and alternates
 ``submitApplication`` (药品零售企业经营许可 000172111003, a unique idempotency key each) and
 ``completeStep`` (the review step, PASS, as the reviewer) on cases accepted beforehand
@@ -51,7 +51,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "platform"))
 
 from tongban.adapters.db import migrate  # noqa: E402
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: E402
 from tongban.adapters.db.unit_of_work import Database  # noqa: E402
+from tongban.adapters.files.config_io import load_tree  # noqa: E402
 from tongban.adapters.files.schemas import load_schema_dir  # noqa: E402
 from tongban.core.form_samples import sample_instance  # noqa: E402
 from tongban.services import apikeys  # noqa: E402
@@ -59,7 +61,6 @@ from tongban.services.actors import actor_for  # noqa: E402
 from tongban.services.cases import intake  # noqa: E402
 from tongban.services.cases.intake import Application  # noqa: E402
 from tongban.services.cases.runtime import CaseEnv  # noqa: E402
-from tongban.services.config_io import load_tree  # noqa: E402
 from tongban.services.schemas import Schemas  # noqa: E402
 
 PG_URL = os.environ.get("TONGBAN_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -168,7 +169,7 @@ def set_up(schema: str) -> Fixture:
         migrate.upgrade(db.engine)
         load_tree(db, TENANTS, Schemas.from_documents(load_schema_dir()))
         keys = []
-        with db.platform("bench: api keys", write=True) as uow:
+        with platform_unit_of_work(db, "bench: api keys", write=True) as uow:
             for role, department in (("clerk", "zwfw"), ("reviewer", REVIEWER_DEPARTMENT)):
                 _, token = apikeys.create_key(
                     uow, COUNTY, role, f"bench {role}", department=department
@@ -182,7 +183,7 @@ def set_up(schema: str) -> Fixture:
 
 def build_app_once(env: dict[str, str]) -> None:
     """Flask-AppBuilder creates its tables and permission rows on the first start."""
-    code = "from tongban.adapters.web.wsgi import app"
+    code = "from tongban.wsgi import app"
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True)
     if done.returncode != 0:
         sys.stderr.write(done.stderr.decode(errors="replace"))
@@ -533,9 +534,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
     parser.add_argument("--workers", type=int, default=WORKERS, help=f"gunicorn ({WORKERS})")
     parser.add_argument("--threads", type=int, default=THREADS, help=f"per worker ({THREADS})")
-    parser.add_argument(
-        "--app", default="tongban.adapters.web.wsgi:app", help="the WSGI app gunicorn serves"
-    )
+    parser.add_argument("--app", default="tongban.wsgi:app", help="the WSGI app gunicorn serves")
     args = parser.parse_args()
     clients_n = args.clients
     schema = f"bench_api_{secrets.token_hex(5)}"

@@ -49,10 +49,11 @@ from api import (
     wait_healthy,
 )
 from tongban.adapters.db import migrate
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.files.schemas import load_schema_dir
 from tongban.services import apikeys, definitions
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 COUNTY = "230123"
@@ -100,7 +101,7 @@ def set_up(schema: str, schemas: Schemas) -> tuple[str, str]:
     try:
         migrate.upgrade(db.engine)
         load_tree(db, TENANTS, schemas)
-        with db.platform("bench: designer key", write=True) as uow:
+        with platform_unit_of_work(db, "bench: designer key", write=True) as uow:
             _, key = apikeys.create_key(uow, COUNTY, "admin", "bench designer")
             uow.commit()
     finally:
@@ -207,7 +208,7 @@ def main() -> None:
             }
             build_app_once(env)
             port = free_port()
-            server = start_gunicorn(env, port, 1, 2, "tongban.adapters.web.wsgi:app")
+            server = start_gunicorn(env, port, 1, 2, "tongban.wsgi:app")
             wait_healthy(port, server)
             ours = timed(over_http(port, key, document), args.requests)
         db = Database(url)

@@ -50,8 +50,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from tongban.adapters.db import migrate  # noqa: E402
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: E402
 from tongban.adapters.db.case_models import Case, CaseEvent  # noqa: E402
 from tongban.adapters.db.unit_of_work import Database  # noqa: E402
+from tongban.adapters.files.config_io import load_tree, validate_tree  # noqa: E402
 from tongban.adapters.files.schemas import load_schema_dir  # noqa: E402
 from tongban.core.form_samples import sample_instance  # noqa: E402
 from tongban.core.roles import Role  # noqa: E402
@@ -59,9 +61,7 @@ from tongban.services.actors import Actor  # noqa: E402
 from tongban.services.cases import intake, steps  # noqa: E402
 from tongban.services.cases.intake import Application  # noqa: E402
 from tongban.services.cases.runtime import CaseEnv  # noqa: E402
-from tongban.services.config_io import load_tree  # noqa: E402
 from tongban.services.schemas import Schemas  # noqa: E402
-from tongban.services.validation import validate_tree  # noqa: E402
 
 ROUNDS = 4  # alternating rounds of OURS and PEER
 WARMUP = 10  # untimed cases each (after a first one that fills the caches); calibrates N
@@ -578,7 +578,7 @@ def profile(ours: Ours, cases: int) -> tuple[str, float]:
 
 def check_equivalence(ours: Ours, peer: Peer, number: str) -> None:
     """Both ran the same seven human steps: OURS journalled each, the peer ran each task."""
-    with ours.db.platform("bench: check") as uow:
+    with platform_unit_of_work(ours.db, "bench: check") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None and case.status == "concluded"
         kinds = uow.session.scalars(

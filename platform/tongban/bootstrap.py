@@ -1,8 +1,10 @@
-"""The composition root: the one place that wires adapters together."""
+"""The composition root: the one place that wires adapters together.
+
+``tongban.app`` (the web application), ``tongban.wsgi``, ``tongban.commands`` and
+``tongban.cli`` build on it; no adapter imports it (docs/architecture.md).
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
 
@@ -14,22 +16,34 @@ from tongban.adapters.crypto import (
     gmssl_seal_service,
     sm3_hex,
 )
+from tongban.adapters.crypto.key_check import seal_key_status
 from tongban.adapters.db import migrate
 from tongban.adapters.db.engine import shown_url, sqlite_file
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.documents.pdf import ReportlabResultPdf
+from tongban.adapters.files.calendar_file import parse_arrangement_text
 from tongban.adapters.files.schemas import default_schema_dir, load_schema_dir
 from tongban.config import Settings, load_settings
-from tongban.core.errors import TongbanError
+from tongban.core.calendar_doc import ArrangementDoc
+from tongban.core.errors import TongbanError, Violation
 from tongban.services.cases.results import CaseResults
 from tongban.services.cases.runtime import CaseEnv
+from tongban.services.platform import Capabilities, Platform
 from tongban.services.schemas import Schemas
+from tongban.services.seals import SealService
 
-
-@dataclass
-class Platform:
-    settings: Settings
-    db: Database
-    schemas: Schemas
+__all__ = [
+    "CAPABILITIES",
+    "DatabaseMissing",
+    "Platform",
+    "bootstrap",
+    "bootstrap_existing",
+    "case_env",
+    "case_results",
+    "load_schemas",
+    "require_database",
+    "seal_service",
+]
 
 
 _loaded: dict[str, Schemas] = {}
@@ -48,21 +62,17 @@ def bootstrap(settings: Settings | None = None, *, upgrade: bool = True) -> Plat
     db = Database(settings.database_url, role=settings.database_role)
     if upgrade:
         migrate.upgrade_as_owner(settings.database_url, db.engine, settings.database_role)
-    return Platform(settings, db, load_schemas(settings))
+    return Platform(settings, db, load_schemas(settings), CAPABILITIES)
 
 
 class DatabaseMissing(TongbanError):
     """A command that works on the platform's data found no Tongban database to work on."""
 
-    def __init__(self, where: str, reason: str) -> None:
-        super().__init__(
-            f"没有通办数据库：{where}（{reason}）。"
-            "请先运行 `tongban db upgrade` 建库，或运行 `tongban load tenants` 建库并载入配置。\n"
-            f"no Tongban database at {where} ({reason}): make one with `tongban db upgrade`, "
-            "or with `tongban load tenants`, which also loads a configuration tree "
-            "(TONGBAN_DATABASE_URL, or TONGBAN_VAR_DIR for the embedded SQLite, says where).",
-            data={"database": where, "reason": reason},
-        )
+    reason = "DATABASE_MISSING"
+
+    def __init__(self, where: str, problem: str, error: str = "") -> None:
+        """``problem``: ``not_a_file``, ``cannot_open`` (``error`` says why) or ``no_tables``."""
+        super().__init__(database=where, problem=problem, error=error)
 
 
 def require_database(settings: Settings) -> None:
@@ -73,14 +83,14 @@ def require_database(settings: Settings) -> None:
     where = shown_url(url)
     path = sqlite_file(url)
     if path is not None and not path.is_file():
-        raise DatabaseMissing(where, "文件不存在 the file does not exist")
+        raise DatabaseMissing(where, "not_a_file")
     try:
         revision = migrate.current_revision(url)
     except DBAPIError as exc:
         first_line = (str(exc.orig).strip().splitlines() or [""])[0]
-        raise DatabaseMissing(where, f"无法打开 cannot open it: {first_line}") from exc
+        raise DatabaseMissing(where, "cannot_open", first_line) from exc
     if revision is None:
-        raise DatabaseMissing(where, "库中没有通办的表 it has no Tongban tables")
+        raise DatabaseMissing(where, "no_tables")
 
 
 def bootstrap_existing(settings: Settings | None = None) -> Platform:
@@ -92,6 +102,11 @@ def bootstrap_existing(settings: Settings | None = None) -> Platform:
     return bootstrap(settings)
 
 
+def seal_service(font_path: str | None = None) -> SealService:
+    """The seal service wired with gmssl (SM2/SM3) and the reportlab result PDF."""
+    return gmssl_seal_service(ReportlabResultPdf(font_path))
+
+
 def case_results(settings: Settings) -> CaseResults:
     """Sealed results with gmssl's SM2/SM3 and private keys encrypted under TONGBAN_SEAL_KEY."""
     return CaseResults(
@@ -100,10 +115,28 @@ def case_results(settings: Settings) -> CaseResults:
         sm3=sm3_hex,
         keygen=generate_keypair,
         box=SealBox.from_setting(settings.seal_key),
-        files=gmssl_seal_service(),
+        files=seal_service(),
     )
+
+
+def secret_box(settings: Settings) -> SealBox:
+    """Webhook secrets encrypted at rest under TONGBAN_SEAL_KEY (AES-256-GCM)."""
+    return SealBox.from_setting(settings.seal_key)
+
+
+def parse_arrangement(text: str) -> tuple[ArrangementDoc | None, list[Violation]]:
+    """An arrangement posted as YAML text (GraphQL ``importCalendar``)."""
+    return parse_arrangement_text(text, source="yaml")
+
+
+CAPABILITIES = Capabilities(
+    case_results=case_results,
+    seal_key_status=seal_key_status,
+    parse_arrangement=parse_arrangement,
+    secret_box=secret_box,
+)
 
 
 def case_env(platform: Platform) -> CaseEnv:
     """What case commands need: the schemas, and the sealer that signs approvals' results."""
-    return CaseEnv(platform.schemas, sealer=case_results(platform.settings))
+    return platform.with_capabilities(CAPABILITIES).case_env()

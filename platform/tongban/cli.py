@@ -8,8 +8,16 @@ from typing import Any
 
 import click
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.config import ConfigError
 from tongban.core.errors import TongbanError, Violation
+
+
+def said(exc: TongbanError) -> str:
+    """The error's message in the language ``tongban --lang`` asked for (Chinese by default)."""
+    context = click.get_current_context(silent=True)
+    language = context.find_root().params.get("lang") if context is not None else None
+    return exc.render(language or "zh")
 
 
 def _print_violations(violations: list[Violation]) -> None:
@@ -33,12 +41,19 @@ class _Tongban(click.Group):
 
             if not isinstance(exc, DatabaseMissing):
                 raise
-            click.echo(exc.message, err=True)
+            click.echo(said(exc), err=True)
             ctx.exit(2)
 
 
 @click.group(cls=_Tongban)
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of error messages / 错误信息的语言.",
+)
+def main(lang: str) -> None:
     """通办 Tongban platform commands. Settings come from TONGBAN_* environment variables."""
 
 
@@ -60,7 +75,7 @@ def db_upgrade() -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def validate(directory: Path) -> None:
     """Lint a tenants/ tree: print every problem with file and JSON pointer."""
-    from tongban.services.validation import validate_tree
+    from tongban.adapters.files.config_io import validate_tree
 
     problems = validate_tree(directory)
     _print_violations(problems)
@@ -74,14 +89,14 @@ def validate(directory: Path) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def load(directory: Path) -> None:
     """Import a tenants/ tree in one transaction (idempotent)."""
+    from tongban.adapters.files.config_io import load_tree
     from tongban.bootstrap import bootstrap
-    from tongban.services.config_io import load_tree
 
     platform = bootstrap()
     try:
         summary = load_tree(platform.db, directory, platform.schemas)
     except TongbanError as exc:
-        click.echo(f"nothing loaded: {exc.message}", err=True)
+        click.echo(f"nothing loaded: {said(exc)}", err=True)
         sys.exit(1)
     click.echo(summary.describe())
 
@@ -90,8 +105,8 @@ def load(directory: Path) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def export(directory: Path) -> None:
     """Write the database's tenants and published definitions as canonical files."""
+    from tongban.adapters.files.config_io import export_tree
     from tongban.bootstrap import bootstrap_existing
-    from tongban.services.config_io import export_tree
 
     platform = bootstrap_existing()
     count = export_tree(platform.db, directory, platform.schemas)
@@ -110,11 +125,11 @@ def conformance(tenant_code: str | None) -> None:
         if tenant_code:
             uow = platform.db.for_tenant(tenant_code)
         else:
-            uow = platform.db.platform("tongban conformance")
+            uow = platform_unit_of_work(platform.db, "tongban conformance")
         with uow:
             entries = conformance_report(uow, platform.schemas)
     except TongbanError as exc:
-        click.echo(exc.message, err=True)
+        click.echo(said(exc), err=True)
         sys.exit(1)
     failing = [e for e in entries if not e.conforms]
     for entry in entries:
@@ -182,17 +197,17 @@ def simulate(count: int, seed: int) -> None:
 )
 def serve(host: str, port: int, demo_dir: Path | None) -> None:
     """Start the web app (Flask-AppBuilder) on HOST:PORT."""
-    from tongban.adapters.web.serve import serve as run_server
+    from tongban.commands.serve import serve as run_server
 
     run_server(host=host, port=port, demo_dir=demo_dir)
 
 
 def _register_plugins() -> None:
-    from tongban.adapters.crypto.verify_cli import verify
-    from tongban.adapters.documents.result_cli import result
-    from tongban.adapters.files.calendar_cli import calendar
-    from tongban.adapters.graphql.cli import apikey, graphql_schema
-    from tongban.adapters.tasks.cli import sweep, worker
+    from tongban.commands.api import apikey, graphql_schema
+    from tongban.commands.calendar import calendar
+    from tongban.commands.result import result
+    from tongban.commands.tasks import sweep, worker
+    from tongban.commands.verify import verify
 
     for command in (verify, worker, sweep, apikey, graphql_schema, calendar, result):
         main.add_command(command)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from tongban.core.seal_key_setting import seal_key_problem
 from tongban.limits import RequestLimits, load_limits
 
 DEV_SECRET_KEY = "tongban-development-secret-key-change-me-0123456789"
@@ -158,8 +159,6 @@ def estimated_bits(text: str) -> float:
 
 def seal_key_problems(seal_key: str, secret: str) -> list[str]:
     """Why TONGBAN_SEAL_KEY cannot be used (its format, docs/seals.md; empty: it can)."""
-    from tongban.adapters.crypto.seal_box import seal_key_problem
-
     problem = seal_key_problem(seal_key)
     if problem is not None:
         return [problem]

@@ -31,12 +31,12 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from graphql import OperationDefinitionNode, parse
 
-from tongban.adapters.web.app import create_app
+from tongban.adapters.files.config_io import load_tree
+from tongban.app import create_app
 from tongban.bootstrap import bootstrap, case_results
 from tongban.cli import main as tongban_cli
 from tongban.config import load_settings
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "api.md"

@@ -179,19 +179,22 @@ def test_commands_on_data_refuse_a_database_that_does_not_exist(tmp_path: Path) 
         env = {"TONGBAN_VAR_DIR": str(var), "TONGBAN_DATABASE_URL": None}
         done = runner.invoke(main, [*path, *args], env=env)
         assert done.exit_code == 2, (path, done.output, done.exception)
-        first, second = done.stderr.splitlines()[:2]
-        assert first.startswith("没有通办数据库") and str(database) in first, path
-        assert "tongban db upgrade" in first and "tongban load tenants" in first, path
-        assert second.startswith(f"no Tongban database at {database}"), path
+        [said] = done.stderr.splitlines()
+        assert said.startswith("没有通办数据库") and str(database) in said, path
+        assert "tongban db upgrade" in said and "tongban load tenants" in said, path
         assert done.stdout == "", path
         assert not var.exists(), f"{path} made {sorted(var.rglob('*'))}"
+        english = runner.invoke(main, ["--lang", "en", *path, *args], env=env)
+        assert english.exit_code == 2, (path, english.output, english.exception)
+        assert english.stderr.startswith(f"no Tongban database at {database}"), path
+        assert "tongban db upgrade" in english.stderr, path
 
 
 def test_a_file_without_tongban_tables_is_refused_until_db_upgrade(tmp_path: Path) -> None:
     database = tmp_path / "tongban.db"
     database.touch()  # e.g. made by hand, or by a version that created it on any command
     refused = tongban("audit", "verify", var=tmp_path)
-    assert refused.returncode == 2 and "no Tongban tables" in refused.stderr, refused.stderr
+    assert refused.returncode == 2 and "库中没有通办的表" in refused.stderr, refused.stderr
     assert database.stat().st_size == 0
     upgraded = tongban("db", "upgrade", var=tmp_path)
     assert upgraded.returncode == 0 and str(database) in upgraded.stdout, upgraded.stderr

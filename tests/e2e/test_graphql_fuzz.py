@@ -49,10 +49,12 @@ from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
 from tongban.adapters.db import migrate
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.files.schemas import load_schema_dir
 from tongban.adapters.graphql.schema import schema as graphene_schema
-from tongban.adapters.web.app import create_app
+from tongban.app import create_app
 from tongban.bootstrap import Platform
 from tongban.config import Settings, development_seal_key
 from tongban.core.form_samples import sample_instance
@@ -61,7 +63,6 @@ from tongban.services import apikeys
 from tongban.services.actors import Actor
 from tongban.services.cases import intake
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,7 +162,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, 
     load_tree(db, DEMO, schemas)
     _submit_cases(db, schemas, 2)
     keys: dict[str, str] = {}
-    with db.platform("test: fuzz keys", write=True) as uow:
+    with platform_unit_of_work(db, "test: fuzz keys", write=True) as uow:
         for role, department in DEPARTMENTS.items():
             _, keys[role.value] = apikeys.create_key(
                 uow, "230123", role.value, f"fuzz-{role.value}", department, True

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tongban.adapters.crypto import gmssl_seal_service
 from tongban.adapters.crypto.sm2 import generate_keypair
-from tongban.adapters.crypto.verify_cli import verify
 from tongban.adapters.documents.pdf import FONT_PACKAGE, cjk_font_path
+from tongban.bootstrap import seal_service
+from tongban.commands.verify import verify
 from tongban.core.seals import Outcome, ResultDocument, SealKey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         department_name="黑龙江省市场监督管理局",
         department_uscc=USCC,
     ).to_document()
-    service = gmssl_seal_service()
+    service = seal_service()
     sealed = service.seal(document, key, private_hex)
     found = {"keys": directory / "keys.json", "json": directory / "result.json"}
     found["keys"].write_text(json.dumps([key.to_dict()], ensure_ascii=False), encoding="utf-8")
@@ -103,7 +103,7 @@ def test_bad_keys_file_is_a_usage_error(files: dict[str, Path], tmp_path: Path) 
     bad = tmp_path / "bad.json"
     bad.write_text('{"not": "a list"}', encoding="utf-8")
     code, output = run(files["json"], "--keys", bad)
-    assert code == 2 and "list of seal keys" in output
+    assert code == 2 and "须为 JSON 列表" in output
 
 
 def test_valid_and_tampered_pdf(files: dict[str, Path], tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_valid_and_tampered_pdf(files: dict[str, Path], tmp_path: Path) -> None:
 
 def test_as_a_process(files: dict[str, Path]) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tongban.adapters.crypto.verify_cli", str(files["json"])]
+        [sys.executable, "-m", "tongban.commands.verify", str(files["json"])]
         + ["--keys", str(files["keys"])],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT / "platform")},

@@ -19,6 +19,7 @@ from tongban.services.cases.views import CaseView
 
 DEMO = Path(__file__).resolve().parents[2] / "tenants"
 CST = dt.timezone(dt.timedelta(hours=8))
+PASSWORD = "test-password-123"  # every demo login's, in the web tests
 YILAN = "100000/230000/230100/230123"  # 依兰县's place in the demo tree
 DRUG = "000172111003"  # 药品零售企业经营许可: a county licence, implemented at 依兰县
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core.codes import make_uscc
 from tongban.core.documents import DepartmentDoc, TenantDoc, UserDoc
@@ -31,7 +32,7 @@ def department(code: str, n: int = 1) -> DepartmentDoc:
 
 
 def seed_tree(db: Database) -> None:
-    with db.platform("test seed") as uow:
+    with platform_unit_of_work(db, "test seed") as uow:
         for n, (code, name, level, parent) in enumerate(TREE, start=1):
             doc = TenantDoc(
                 code=code,

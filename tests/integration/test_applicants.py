@@ -7,7 +7,6 @@ kept on the case, carried to an escalated case, shown on the case page and seale
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,13 @@ from flask import Flask
 from sqlalchemy import Engine, func, select
 
 from tongban.adapters.db import migrate
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case
 from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.schema import schema
-from tongban.adapters.web.app import create_app
 from tongban.adapters.web.demo import create_demo_logins
+from tongban.app import create_app
 from tongban.bootstrap import Platform, case_results
 from tongban.config import Settings, load_settings
 from tongban.core.errors import InvalidDefinition
@@ -30,15 +30,14 @@ from tongban.services.cases import steps
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.intake import Application
 from tongban.services.cases.results import CaseResults
-from tongban.services.cases.runtime import CaseEnv
+from tongban.services.cases.runtime import CaseEnv, ResultSealer
 from tongban.services.schemas import Schemas
 
-from .case_support import DRUG, YILAN, Clock, application, submit, user
+from .case_support import DRUG, PASSWORD, YILAN, application, submit, user
 
 FOOD = "HLXK00000201"  # 食品生产许可, 县初审市终审
 CITIZEN = "11010519491231002X"
 SETTINGS = load_settings({"TONGBAN_SECRET_KEY": "x" * 40})
-PASSWORD = "test-password-123"
 SUBMIT = """
 mutation($input: ApplicationInput!) {
   submitApplication(input: $input) { case { number applicantName applicantKind applicantId } }
@@ -52,9 +51,8 @@ def results() -> CaseResults:
 
 
 @pytest.fixture
-def env(schemas: Schemas, results: CaseResults) -> CaseEnv:
-    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    return CaseEnv(schemas, sealer=results, clock=clock)
+def sealer(results: CaseResults) -> ResultSealer:
+    return results
 
 
 def person(code: str = DRUG, number: str = CITIZEN) -> Application:
@@ -68,7 +66,7 @@ def person(code: str = DRUG, number: str = CITIZEN) -> Application:
 
 
 def case_count(db: Database) -> int:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         return int(uow.session.scalar(select(func.count()).select_from(Case)) or 0)
 
 
@@ -157,7 +155,7 @@ def test_the_kind_is_kept_carried_up_shown_and_sealed(
     escalated = submit(demo, env, "230123", person(FOOD)).number
     work_case(demo, env, decided)
     work_case(demo, env, escalated)
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         county = uow.session.scalars(select(Case).where(Case.number == escalated)).one()
         city = uow.session.scalars(select(Case).where(Case.origin_case_id == county.id)).one()
         assert (city.applicant_kind, city.applicant_id) == ("natural_person", CITIZEN)
@@ -186,6 +184,6 @@ def test_the_migration_gives_stored_cases_their_kind_from_their_number(
     company = submit(demo, env, "230123", application(YILAN, DRUG)).number
     migrate.downgrade(demo.engine, "0005")  # before the kind was declared
     migrate.upgrade(demo.engine)
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         kinds = dict(uow.session.execute(select(Case.number, Case.applicant_kind)).all())
     assert kinds == {citizen: "natural_person", company: "legal_person"}

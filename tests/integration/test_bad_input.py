@@ -10,54 +10,38 @@ exist get a 4xx too. Every test runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web.app import create_app
-from tongban.adapters.web.demo import create_demo_logins
-from tongban.bootstrap import Platform
-from tongban.config import Settings
 from tongban.services import apikeys
 from tongban.services.schemas import Schemas
 
 from .factories import publish_matter, seed_tree, standard
 from .graphql_support import post
+from .web_support import login
 
-PASSWORD = "test-password-123"
 CASE = "query($n: String!) { case(number: $n) { number } }"
 INVALID = "INPUT_INVALID_CHARACTER"
 
 
 @pytest.fixture
-def app(db: Database, schemas: Schemas, tmp_path: Path, fab_engines: list[Engine]) -> Flask:
+def app(db: Database, schemas: Schemas, make_app: Callable[..., Flask]) -> Flask:
     seed_tree(db)
     publish_matter(db, schemas, "230123", standard())
-    settings = Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None)
-    application = create_app(Platform(settings, db, schemas), testing=True)
-    if db.engine not in fab_engines:
-        fab_engines.append(db.engine)
-    create_demo_logins(application, db, PASSWORD)
-    return application
+    return make_app()
 
 
 @pytest.fixture
 def key(db: Database, app: Flask) -> str:
-    with db.platform("test: api key", write=True) as uow:
+    with platform_unit_of_work(db, "test: api key", write=True) as uow:
         _, token = apikeys.create_key(uow, "230123", "clerk", "230123-system", "scjgj", False)
         uow.commit()
     return token
-
-
-def login(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/login/", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.text
-    return client
 
 
 def raw_post(client: FlaskClient, key: str, body: str) -> tuple[int, list[str]]:

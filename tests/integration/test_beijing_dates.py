@@ -19,11 +19,12 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import Engine, select, update
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case
 from tongban.adapters.db.models import MatterVersion
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web.app import create_app
 from tongban.adapters.web.demo import create_demo_logins
+from tongban.app import create_app
 from tongban.bootstrap import Platform, case_results
 from tongban.config import Settings, load_settings
 from tongban.services.cases import queries
@@ -32,9 +33,8 @@ from tongban.services.cases.results import CaseResults
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.schemas import Schemas
 
-from .case_support import DRUG, YILAN, Clock, application, submit
+from .case_support import DRUG, PASSWORD, YILAN, Clock, application, submit
 
-PASSWORD = "test-password-123"
 UTC = dt.UTC
 
 
@@ -109,7 +109,7 @@ def test_a_case_at_the_beijing_day_boundary_reads_the_beijing_date_everywhere(
         check = results.verify(uow, number)
         _, pdf_path, _ = results.export(uow, number, tmp_path)
     assert case.status == "concluded" and case.deadline == boundary.deadline
-    with demo.platform("test") as uow:  # the database keeps the UTC instant
+    with platform_unit_of_work(demo, "test") as uow:  # the database keeps the UTC instant
         stored = uow.session.scalar(select(Case.decided_at).where(Case.number == number))
     assert stored == boundary.moment
 

@@ -5,27 +5,19 @@ cheaply (chain_guard.py); the supervision sweep walks the whole chain. SQLite an
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import select, text
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case, CaseEvent, SupervisionAlert
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core.errors import ChainBroken, ErrorCode, InvalidState
 from tongban.services.cases import intake, supervision
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.schemas import Schemas
 
-from .case_support import DRUG, YILAN, Clock, accepted_drug_case, application, submit, user
+from .case_support import DRUG, YILAN, accepted_drug_case, application, submit, user
 
 ALERT = "AUDIT_CHAIN_BROKEN"
-
-
-@pytest.fixture
-def env(schemas: Schemas) -> CaseEnv:
-    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    return CaseEnv(schemas, sealer=None, clock=clock)
 
 
 def _sql(db: Database, statement: str, number: str) -> None:
@@ -37,7 +29,7 @@ def _sql(db: Database, statement: str, number: str) -> None:
 
 
 def _alerts(db: Database, number: str) -> list[tuple[str, str]]:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         case_id = uow.session.scalar(select(Case.id).where(Case.number == number))
         rows = uow.session.execute(
             select(SupervisionAlert.kind, SupervisionAlert.level).where(
@@ -53,7 +45,7 @@ def _accept(db: Database, env: CaseEnv, number: str) -> None:
 
 
 def _event_count(db: Database, number: str) -> int:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         case_id = uow.session.scalar(select(Case.id).where(Case.number == number))
         return len(
             uow.session.scalars(select(CaseEvent.id).where(CaseEvent.case_id == case_id)).all()
@@ -84,7 +76,7 @@ def test_a_command_on_a_tampered_head_is_refused_with_one_alert(
         assert refused.value.message.startswith(f"办件 {number} 的审计链校验失败")
     assert _alerts(demo, number) == [(ALERT, "red")]
     assert _event_count(demo, number) == events  # nothing was recorded
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         status = uow.session.scalar(select(Case.status).where(Case.number == number))
     assert status == "received"
 

@@ -13,10 +13,12 @@ from sqlalchemy import select, update
 
 from tongban.adapters.crypto.seal_box import SealBox
 from tongban.adapters.db.api_models import WebhookDelivery
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case, CaseEvent, SupervisionAlert
 from tongban.adapters.db.models import CalendarDay, Tenant
 from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.files.calendar_file import parse_arrangement_text
+from tongban.adapters.files.config_io import export_tree, load_tree
 from tongban.core.calendar_doc import ArrangementDoc
 from tongban.core.cases.workdays import Layer
 from tongban.core.errors import Forbidden, NotFound
@@ -24,7 +26,6 @@ from tongban.services import calendars, webhooks
 from tongban.services.cases import intake, supervision
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.cases.time import clear_calendar_cache
-from tongban.services.config_io import export_tree, load_tree
 from tongban.services.schemas import Schemas
 
 from .case_support import YILAN, Clock, application, submit, user
@@ -53,21 +54,14 @@ def _fresh_calendars() -> None:
     clear_calendar_cache()  # calendars are cached per process and database URL
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 12, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-
-
-@pytest.fixture
-def env(schemas: Schemas, clock: Clock) -> CaseEnv:
-    return CaseEnv(schemas, sealer=None, clock=clock)
+pytestmark = pytest.mark.clock("2026-12-20")
 
 
 def accepted_on_20_december(db: Database, env: CaseEnv) -> str:
     """A 依兰县 case accepted on 2026-12-20 under a 20-working-day promise (the national
     standard's limit; the county's file promises 10, so the row is set before 受理)."""
     number = submit(db, env, "230123", application(YILAN, DRUG)).number
-    with db.platform("test", write=True) as uow:
+    with platform_unit_of_work(db, "test", write=True) as uow:
         uow.session.execute(update(Case).where(Case.number == number).values(promised_days=20))
         uow.commit()
     with db.for_tenant("230123") as uow:
@@ -76,7 +70,7 @@ def accepted_on_20_december(db: Database, env: CaseEnv) -> str:
 
 
 def case_row(db: Database, number: str) -> Case:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None
         uow.session.expunge(case)
@@ -84,7 +78,7 @@ def case_row(db: Database, number: str) -> Case:
 
 
 def events(db: Database, number: str) -> list[CaseEvent]:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None
         rows = list(
@@ -128,7 +122,7 @@ def test_provisional_deadline_is_recomputed_when_the_arrangement_arrives(
         "new": "2027-01-19",
         "provisional": False,
     }
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         kinds = uow.session.scalars(
             select(WebhookDelivery.kind).where(WebhookDelivery.subscription_id == subscription.id)
         ).all()
@@ -145,7 +139,7 @@ def test_no_red_card_from_a_provisional_date_alone(
     number = accepted_on_20_december(demo, env)
     clock.set("2027-01-20")  # past the provisional 01-18
     supervision.sweep(demo, env, "230123")
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         kinds = {
             (a.kind, a.level)
             for a in uow.session.scalars(
@@ -157,7 +151,7 @@ def test_no_red_card_from_a_provisional_date_alone(
     # once the arrangement is loaded the date is official, and the sweep goes by it
     calendars.import_arrangement(demo, env, "100000", arrangement())
     supervision.sweep(demo, env, "230123")
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         red = uow.session.scalars(
             select(SupervisionAlert.message)
             .join(Case)
@@ -167,7 +161,7 @@ def test_no_red_card_from_a_provisional_date_alone(
 
 
 def add_local_holiday(db: Database, tenant_code: str, day: dt.date) -> None:
-    with db.platform("test", write=True) as uow:
+    with platform_unit_of_work(db, "test", write=True) as uow:
         tenant = uow.session.scalar(select(Tenant).where(Tenant.code == tenant_code))
         assert tenant is not None
         uow.session.add(CalendarDay(tenant_id=tenant.id, day=day, kind="holiday", name="地方节日"))
@@ -239,7 +233,7 @@ def test_a_joint_matters_sub_cases_keep_sharing_its_recomputed_deadline(
     joint = submit(demo, env, "230123", application(YILAN, "LH2300000001")).number
     with demo.for_tenant("230123") as uow:
         intake.accept_case(uow, env, user(demo, "yilan_clerk"), joint)
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         joint_id = uow.session.scalar(select(Case.id).where(Case.number == joint))
         subs = list(uow.session.scalars(select(Case.number).where(Case.joint_case_id == joint_id)))
     assert len(subs) == 4

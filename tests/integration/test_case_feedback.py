@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,14 +9,15 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import SupervisionAlert
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.core.errors import Conflict, Forbidden, InvalidDefinition, InvalidState, NotFound
 from tongban.services.actors import Actor
 from tongban.services.cases import commitment, feedback, queries, supervision
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 from .case_support import DEMO, Clock, application, submit, user
@@ -26,16 +26,6 @@ ZHAOZHOU = "100000/230000/230600/230621"
 FOOD_TRADE = "000131064004"  # 食品经营许可
 YILAN = "100000/230000/230100/230123"
 DRUG = "000172111003"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-
-
-@pytest.fixture
-def env(schemas: Schemas, clock: Clock) -> CaseEnv:
-    return CaseEnv(schemas, sealer=None, clock=clock)
 
 
 @pytest.fixture
@@ -65,7 +55,7 @@ def test_notify_and_commit_verification_and_revocation(
     ).number
     for number in (truthful, false):
         work_case(commit_tree, env, number)
-    with commit_tree.platform("test") as uow:
+    with platform_unit_of_work(commit_tree, "test") as uow:
         reviewer = next(
             u.username
             for u in uow.departments.users_of_tenant(uow.tenants.get("230621").id)
@@ -135,5 +125,5 @@ def test_complaints_are_filed_by_the_applicant_and_answered_by_the_tenant(
     with demo.for_tenant("230123") as uow:
         kinds = [e.kind for e in queries.case_events(uow, number)]
     assert kinds[-2:] == ["ComplaintFiled", "ComplaintAnswered"]
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         assert uow.session.scalars(select(SupervisionAlert)).all() == []

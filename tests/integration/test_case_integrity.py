@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import signal
@@ -15,26 +14,21 @@ import pytest
 import yaml
 from sqlalchemy import select, text
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case, CaseEvent
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.core.errors import Conflict, InvalidState
 from tongban.services.actors import Actor
 from tongban.services.cases import intake, queries, steps
 from tongban.services.cases.audit_check import verify_audit
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
-from .case_support import DEMO, DRUG, YILAN, Clock, accepted_drug_case, application, submit, user
+from .case_support import DEMO, DRUG, YILAN, accepted_drug_case, application, submit, user
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def env(schemas: Schemas) -> CaseEnv:
-    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    return CaseEnv(schemas, sealer=None, clock=clock)
 
 
 def test_a_tampered_audit_log_is_caught_and_named(demo: Database, env: CaseEnv) -> None:
@@ -105,7 +99,7 @@ def test_twenty_clerks_on_one_step_exactly_one_wins(demo: Database, env: CaseEnv
     for t in threads:
         t.join(120)
     assert sorted(results) == ["conflict"] * 19 + ["won"]
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None
         kinds = uow.session.scalars(
@@ -134,7 +128,7 @@ def test_concurrent_submissions_with_one_key_make_one_case(demo: Database, env: 
     for t in threads:
         t.join(120)
     assert errors == [] and len(numbers) == 20 and len(set(numbers)) == 1
-    with demo.platform("test") as uow:
+    with platform_unit_of_work(demo, "test") as uow:
         assert len(uow.session.scalars(select(Case)).all()) == 1
 
 

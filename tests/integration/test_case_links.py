@@ -11,18 +11,17 @@ anyone sees: the final level's narrow key, a sibling or another outsider still f
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import func, select, update
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import (
     Case,
     CaseEvent,
@@ -32,24 +31,20 @@ from tongban.adapters.db.case_models import (
 )
 from tongban.adapters.db.tenant_guard import TenantScope
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web import person_tokens
-from tongban.adapters.web.app import create_app
-from tongban.adapters.web.demo import create_demo_logins
-from tongban.bootstrap import Platform, case_results
-from tongban.config import Settings, load_settings
+from tongban.adapters.http import person_tokens
+from tongban.bootstrap import case_results
+from tongban.config import load_settings
 from tongban.core.errors import InvalidState, NotFound
 from tongban.core.tenancy import Level
 from tongban.services import apikeys
 from tongban.services.cases import queries, steps, supervision
 from tongban.services.cases.driver import OpenStep, holder, open_steps, work_case, work_step
-from tongban.services.cases.runtime import CaseEnv
-from tongban.services.schemas import Schemas
+from tongban.services.cases.runtime import CaseEnv, ResultSealer
 
-from .case_support import CST, DEMO, Clock, application, submit, user
+from .case_support import DEMO, PASSWORD, Clock, application, submit, user
 from .graphql_support import data
 from .graphql_support import post as gql
 
-PASSWORD = "test-password-123"
 SECRET = "l" * 40
 FOOD = "HLXK00000201"  # 食品生产许可, 县初审市终审
 PUBLISH = "000150001002"  # 出版单位设立审批, 省初审国家终审
@@ -86,16 +81,13 @@ CASE = "query($n: String!) { case(number: $n) { number status } }"
 TOTAL = "{ cases { total } }"
 
 
-@pytest.fixture
-def clock() -> Clock:
-    # mid-2026: the working-day calendar of that year is complete
-    return Clock(dt.datetime(2026, 6, 15, 10, tzinfo=CST))
+# mid-2026: the working-day calendar of that year is complete
+pytestmark = pytest.mark.clock("2026-06-15")
 
 
 @pytest.fixture
-def env(schemas: Schemas, clock: Clock) -> CaseEnv:
-    sealer = case_results(load_settings({"TONGBAN_SECRET_KEY": SECRET}))
-    return CaseEnv(schemas, sealer=sealer, clock=clock)
+def sealer() -> ResultSealer:
+    return case_results(load_settings({"TONGBAN_SECRET_KEY": SECRET}))
 
 
 @pytest.fixture(autouse=True)
@@ -107,14 +99,8 @@ def fresh_trust() -> Iterator[None]:
 
 
 @pytest.fixture
-def app(demo: Database, env: CaseEnv, tmp_path: Path, fab_engines: list[Engine]) -> Flask:
-    settings = Settings(demo.url, "memory://", SECRET, "test", tmp_path, None)
-    made = create_app(Platform(settings, demo, env.schemas), testing=True)
-    if demo.engine not in fab_engines:
-        fab_engines.append(demo.engine)
-    create_demo_logins(made, demo, PASSWORD)
-    made.extensions["tongban_case_env"] = env
-    return made
+def app(demo: Database, env: CaseEnv, make_app: Callable[..., Flask]) -> Flask:
+    return make_app(SECRET, env=env)
 
 
 # --- the demo tree's chains ------------------------------------------------------------
@@ -146,13 +132,13 @@ def escalate(db: Database, env: CaseEnv, chain: Chain) -> tuple[str, str]:
 
 
 def escalated_from(db: Database, number: str) -> str | None:
-    with db.platform("test: the escalated case") as uow:
+    with platform_unit_of_work(db, "test: the escalated case") as uow:
         origin = select(Case.id).where(Case.number == number).scalar_subquery()
         return uow.session.scalar(select(Case.number).where(Case.origin_case_id == origin))
 
 
 def upper_tenant(db: Database, number: str) -> str:
-    with db.platform("test: tenant of a case") as uow:
+    with platform_unit_of_work(db, "test: tenant of a case") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None
         return uow.tenants.by_id(case.tenant_id).code
@@ -178,7 +164,7 @@ class CaseState:
 
 
 def state(db: Database, number: str) -> CaseState:
-    with db.platform("test: case state") as uow:
+    with platform_unit_of_work(db, "test: case state") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None
         tasks = uow.session.scalars(
@@ -201,7 +187,7 @@ def state(db: Database, number: str) -> CaseState:
 
 
 def alerts_of(db: Database, number: str) -> list[tuple[str, str, str]]:
-    with db.platform("test: alerts") as uow:
+    with platform_unit_of_work(db, "test: alerts") as uow:
         rows = uow.session.execute(
             select(SupervisionAlert.kind, SupervisionAlert.subject, SupervisionAlert.message)
             .join(Case, Case.id == SupervisionAlert.case_id)
@@ -221,7 +207,7 @@ def run_step(client: FlaskClient, credential: str, item: OpenStep) -> None:
 
 def new_key(db: Database, tenant: str, role: str, department: str | None, wide: bool) -> str:
     name = f"{tenant}-{role}-{department or 'all'}-{'wide' if wide else 'own'}"
-    with db.platform("test: api key", write=True) as uow:
+    with platform_unit_of_work(db, "test: api key", write=True) as uow:
         _, key = apikeys.create_key(uow, tenant, role, name, department, wide)
         uow.commit()
     return key
@@ -327,7 +313,7 @@ def test_the_initial_case_resumes_whoever_concludes_the_escalated_one(
 
 def set_origin(db: Database, number: str, origin: int | None) -> int | None:
     """Edit the escalated case's link to the case it answers; the link it had."""
-    with db.platform("test: edit the link row", write=True) as uow:
+    with platform_unit_of_work(db, "test: edit the link row", write=True) as uow:
         had = uow.session.scalar(select(Case.origin_case_id).where(Case.number == number))
         uow.session.execute(update(Case).where(Case.number == number).values(origin_case_id=origin))
         uow.commit()
@@ -381,7 +367,7 @@ def test_a_conclusion_that_cannot_answer_fails_and_changes_nothing(
     number, upper = escalate(demo, env, chain)
     while (pending := open_steps(demo, upper))[0].step != "conclude":
         work_step(demo, env, pending[0])
-    with demo.platform("test: nothing waits any more", write=True) as uow:
+    with platform_unit_of_work(demo, "test: nothing waits any more", write=True) as uow:
         county = select(Case.id).where(Case.number == number).scalar_subquery()
         uow.session.execute(
             update(CaseTask)
@@ -395,7 +381,7 @@ def test_a_conclusion_that_cannot_answer_fails_and_changes_nothing(
     message = str(refused.value)
     assert message.startswith(f"办件 {number} 不在环节 up 等待办件 {upper} 的结果，无法交回")
     assert (state(demo, upper), state(demo, number)) == before
-    with demo.platform("test: no sealed result") as uow:
+    with platform_unit_of_work(demo, "test: no sealed result") as uow:
         assert uow.session.scalar(select(func.count()).select_from(ResultDocument)) == 0
 
 
@@ -405,7 +391,7 @@ def test_a_conclusion_that_cannot_answer_fails_and_changes_nothing(
 def test_a_link_opens_the_linked_case_and_nothing_else(demo: Database, env: CaseEnv) -> None:
     chain = CHAINS[0]
     number, upper = escalate(demo, env, chain)
-    with demo.platform("test: tenant ids") as uow:
+    with platform_unit_of_work(demo, "test: tenant ids") as uow:
         county, sibling = (uow.tenants.get(c).id for c in (chain.initial, chain.outsider))
     with demo.for_tenant(chain.final, subtree=False) as uow:
         city = uow.cases.by_number(upper)

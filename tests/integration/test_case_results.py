@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -17,10 +16,9 @@ from tongban.config import load_settings
 from tongban.core.errors import NotFound
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.results import CaseResults
-from tongban.services.cases.runtime import CaseEnv
-from tongban.services.schemas import Schemas
+from tongban.services.cases.runtime import CaseEnv, ResultSealer
 
-from .case_support import Clock, application, submit
+from .case_support import application, submit
 
 YILAN = "100000/230000/230100/230123"
 DRUG = "000172111003"
@@ -33,9 +31,8 @@ def results() -> CaseResults:
 
 
 @pytest.fixture
-def env(schemas: Schemas, results: CaseResults) -> CaseEnv:
-    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    return CaseEnv(schemas, sealer=results, clock=clock)
+def sealer(results: CaseResults) -> ResultSealer:
+    return results
 
 
 def test_an_approval_is_sealed_and_a_tampered_result_is_rejected(

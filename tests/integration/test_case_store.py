@@ -7,22 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask
-from tongban.adapters.db.case_store import CaseRecord, SerialSource, new_case
+from tongban.adapters.db.case_store import CASE_COLUMNS, SerialSource
 from tongban.adapters.db.unit_of_work import Database
+from tongban.core.cases.case import Case as CaseModel
+from tongban.core.cases.case import CaseStatus, PauseKind
 from tongban.core.errors import Conflict, Forbidden
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.schemas import Schemas
 
-from .case_support import DRUG, Clock, accepted_drug_case
-
-
-@pytest.fixture
-def env(schemas: Schemas) -> CaseEnv:
-    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    return CaseEnv(schemas, sealer=None, clock=clock)
+from .case_support import DRUG, accepted_drug_case
 
 
 def test_what_the_store_writes_the_orm_reads_back(demo: Database, env: CaseEnv) -> None:
@@ -32,8 +27,9 @@ def test_what_the_store_writes_the_orm_reads_back(demo: Database, env: CaseEnv) 
         assert stored is not None
         orm = uow.session.scalar(select(Case).where(Case.number == number))
         assert orm is not None
-        for column in CaseRecord.columns:
-            assert getattr(orm, column) == stored.__dict__[column], column
+        assert isinstance(stored, CaseModel) and stored.status is CaseStatus.PROCESSING
+        for column in CASE_COLUMNS:
+            assert getattr(orm, column) == getattr(stored, column), column
         assert orm.received_at.tzinfo is not None and orm.received_at.utcoffset() == dt.timedelta(0)
         assert orm.received_at == dt.datetime(2026, 9, 1, 2, tzinfo=dt.UTC)
         assert orm.deadline is not None and orm.status == "processing"
@@ -60,7 +56,21 @@ def test_a_sibling_county_reads_nothing_and_writes_nothing(demo: Database, env: 
     with demo.for_tenant("230124") as uow:
         assert uow.cases.by_number(number) is None
         assert uow.cases.published_version(yilan_id, DRUG) is None
-        intruder = new_case(tenant_id=yilan_id, number="X", status="received")
+        intruder = CaseModel(
+            tenant_id=yilan_id,
+            number="X",
+            matter_id=1,
+            matter_version=1,
+            matter_code=DRUG,
+            matter_name="",
+            implementation_code="",
+            department="",
+            applicant_name="",
+            applicant_id="",
+            applicant_kind="",
+            received_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+            promised_days=1,
+        )
         with pytest.raises(Forbidden):
             uow.cases.add_case(intruder)
     with demo.for_tenant("230100", readonly=True) as uow:  # the parent city sees it
@@ -72,8 +82,12 @@ def test_a_lost_update_is_a_conflict_and_nothing_is_written(demo: Database, env:
     with demo.for_tenant("230123") as uow:
         case = uow.cases.by_number(number)
         assert case is not None
-        case.__dict__["row_version"] -= 1  # as if another command had updated it meanwhile
-        case.status = "withdrawn"
+        uow.session.execute(  # as if another command had updated it meanwhile
+            update(Case.__table__)
+            .where(Case.__table__.c.id == case.id)
+            .values(row_version=case.row_version + 1)
+        )
+        case.withdraw(dt.datetime(2026, 9, 2, tzinfo=dt.UTC))
         with pytest.raises(Conflict):
             uow.commit()
     with demo.for_tenant("230123", readonly=True) as uow:
@@ -86,7 +100,11 @@ def test_orm_queries_see_what_the_store_holds(demo: Database, env: CaseEnv) -> N
     with demo.for_tenant("230123") as uow:
         case = uow.cases.by_number(number)
         assert case is not None
-        case.status = "special_procedure"
+        case.pause(
+            PauseKind.SPECIAL_PROCEDURE,
+            {"kind": "special_procedure", "started": "2026-09-01", "ended": None},
+            dt.datetime(2026, 9, 1, 2, tzinfo=dt.UTC),
+        )
         uow.cases.add_event(
             {
                 "tenant_id": case.tenant_id,

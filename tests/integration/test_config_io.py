@@ -9,12 +9,13 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.models import Department, Matter, MatterVersion, Tenant
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import export_tree, load_tree
 from tongban.core.codes import make_uscc
 from tongban.core.documents import DepartmentDoc
 from tongban.core.errors import Conflict, InvalidDefinition
-from tongban.services.config_io import export_tree, load_tree
 from tongban.services.schemas import Schemas
 
 DEMO = Path(__file__).resolve().parents[2] / "tenants"
@@ -26,7 +27,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def _counts(db: Database) -> tuple[int, int, int]:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         return (
             uow.session.scalar(select(func.count()).select_from(Tenant)) or 0,
             uow.session.scalar(select(func.count()).select_from(Matter)) or 0,
@@ -98,7 +99,7 @@ def test_a_conflict_only_the_database_sees_rolls_back_the_whole_load(
     load_tree(db, DEMO, schemas)
     before = _counts(db)
     taken = make_uscc("11230624", "MB999999")
-    with db.platform("test") as uow:  # a department added outside the files
+    with platform_unit_of_work(db, "test") as uow:  # a department added outside the files
         tenant = uow.tenants.get("230624")
         uow.session.add(Department(tenant_id=tenant.id, code="extra", name="临时机构", uscc=taken))
         uow.commit()
@@ -115,8 +116,9 @@ def test_a_conflict_only_the_database_sees_rolls_back_the_whole_load(
     tenant_file.write_text(
         yaml.safe_dump(tenant_doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    with pytest.raises(Conflict, match="nothing loaded"):
+    with pytest.raises(Conflict, match="未载入任何内容") as caught:
         load_tree(db, tree, schemas)
+    assert caught.value.reason == "TREE_CONFLICT"
     assert _counts(db) == before
     with db.for_tenant("100000") as uow:
         matter = uow.matters.get(uow.tenant_id, "implementation", "000150001002")

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tongban.adapters.db import migrate
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.engine import shown_url
 from tongban.adapters.db.unit_of_work import Database
 from tongban.bootstrap import DatabaseMissing, bootstrap_existing, require_database
@@ -63,25 +64,28 @@ def test_a_database_that_is_not_there_is_refused_and_not_made(
     message = refused.value.message
     assert message.startswith("没有通办数据库") and "tongban db upgrade" in message
     if make_url(missing_url).get_backend_name() == "sqlite":
-        assert "the file does not exist" in message
+        assert refused.value.data["problem"] == "not_a_file" and "文件不存在" in message
         assert not (tmp_path / "var").exists()  # not even its folder
     else:
-        assert "cannot open it" in message and "does not exist" in message
+        assert refused.value.data["problem"] == "cannot_open" and "无法打开" in message
+        assert "does not exist" in refused.value.data["error"]  # the driver's own words
 
 
 def test_a_database_without_tongban_tables_is_refused_until_migrated(
     empty_url: str, tmp_path: Path
 ) -> None:
     settings = settings_for(empty_url, tmp_path)
-    with pytest.raises(DatabaseMissing, match="it has no Tongban tables"):
+    with pytest.raises(DatabaseMissing, match="库中没有通办的表") as refused:
         bootstrap_existing(settings)
+    assert refused.value.data["problem"] == "no_tables"
+    assert "has no Tongban tables" in refused.value.render("en")
     assert migrate.current_revision(empty_url) is None  # the refusal created nothing
     engine = create_engine(empty_url)
     migrate.upgrade(engine)
     engine.dispose()
     platform = bootstrap_existing(settings)
     try:
-        with platform.db.platform("test: tenants") as uow:
+        with platform_unit_of_work(platform.db, "test: tenants") as uow:
             assert uow.tenants.all() == []
     finally:
         platform.db.dispose()

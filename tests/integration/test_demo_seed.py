@@ -3,20 +3,20 @@ a run after a failure makes them all (issue 9). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from tongban.adapters.db.api_models import WebhookDelivery
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask, ResultDocument, SealKeyRow
 from tongban.adapters.db.unit_of_work import Database
 from tongban.bootstrap import case_results
 from tongban.config import load_settings
 from tongban.core.errors import InvalidState
 from tongban.services.cases import steps
-from tongban.services.cases.runtime import CaseEnv
+from tongban.services.cases.runtime import CaseEnv, ResultSealer
 from tongban.services.cases.simulation import (
     SAMPLE_COUNT,
     SAMPLE_KEY,
@@ -24,9 +24,6 @@ from tongban.services.cases.simulation import (
     seed_sample_cases,
     submit,
 )
-from tongban.services.schemas import Schemas
-
-from .case_support import CST, Clock
 
 SETTINGS = load_settings({"TONGBAN_SECRET_KEY": "s" * 40})
 STATES = {
@@ -45,15 +42,14 @@ STATES = {
 
 
 @pytest.fixture
-def env(schemas: Schemas) -> CaseEnv:
-    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=CST))  # a date every layer knows
-    return CaseEnv(schemas, sealer=case_results(SETTINGS), clock=clock)
+def sealer() -> ResultSealer:
+    return case_results(SETTINGS)
 
 
 def counts(db: Database) -> dict[str, int]:
     """Rows of what case commands write: cases, tasks, events, sealed results and the seal
     keys made for them, webhook deliveries."""
-    with db.platform("test: count") as uow:
+    with platform_unit_of_work(db, "test: count") as uow:
         return {
             table.__name__: uow.session.scalar(select(func.count()).select_from(table)) or 0
             for table in (Case, CaseTask, CaseEvent, ResultDocument, SealKeyRow, WebhookDelivery)
@@ -61,7 +57,7 @@ def counts(db: Database) -> dict[str, int]:
 
 
 def statuses(db: Database, made: dict[str, str]) -> dict[str, str]:
-    with db.platform("test: statuses") as uow:
+    with platform_unit_of_work(db, "test: statuses") as uow:
         by_number = dict(
             uow.session.execute(
                 select(Case.number, Case.status).where(Case.number.in_(made.values()))
@@ -71,7 +67,7 @@ def statuses(db: Database, made: dict[str, str]) -> dict[str, str]:
 
 
 def sample_keys(db: Database) -> list[str]:
-    with db.platform("test: keys") as uow:
+    with platform_unit_of_work(db, "test: keys") as uow:
         return sorted(
             key
             for key in uow.session.scalars(select(Case.idempotency_key))

@@ -16,10 +16,12 @@ import pytest
 from graphql import ExecutionResult, GraphQLError
 from sqlalchemy import Engine
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.schema import schema
-from tongban.adapters.web.app import create_app
+from tongban.app import create_app
 from tongban.bootstrap import Platform
 from tongban.config import Settings, load_settings
 from tongban.core.errors import Conflict, Forbidden, NotFound
@@ -27,7 +29,6 @@ from tongban.core.roles import Role
 from tongban.services import apikeys
 from tongban.services.actors import Actor, actor_for
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 from .case_support import DEMO
@@ -362,8 +363,19 @@ def test_first_save_wins_and_the_second_gets_a_draft_conflict(platform: Platform
     first = ok(platform, "yilan_admin", SAVE, d=mine, h=base)["saveDraft"]
     refused = fails(platform, _second_admin(), SAVE, d=theirs, h=base)
     assert isinstance(refused, GraphQLError) and refused.extensions, refused
-    conflict = {"currentHash": first["contentHash"], "version": 2, "updatedBy": "yilan_admin"}
-    assert refused.extensions == {"code": "DRAFT_CONFLICT", **conflict, "data": conflict}
+    conflict = {
+        "kind": "implementation",
+        "matter": SOCIAL,
+        "currentHash": first["contentHash"],
+        "version": 2,
+        "updatedBy": "yilan_admin",
+    }
+    assert refused.extensions == {
+        "code": "DRAFT_CONFLICT",
+        "reason": "DRAFT_CONFLICT",
+        **conflict,
+        "data": conflict,
+    }
     assert "已被 yilan_admin 修改" in refused.message
     kept = ok(platform, "yilan_admin", DEFINITION, k="IMPLEMENTATION", c=SOCIAL, v=2)
     assert kept["definition"]["document"] == mine  # nothing of the first save is lost
@@ -400,7 +412,7 @@ def test_draft_conflict_over_http_names_the_current_hash(
     app = create_app(Platform(settings, db, schemas), testing=True)
     if db.engine not in fab_engines:
         fab_engines.append(db.engine)
-    with db.platform("test: designer keys", write=True) as uow:
+    with platform_unit_of_work(db, "test: designer keys", write=True) as uow:
         _, key = apikeys.create_key(uow, YILAN, "admin", "designer-test", None, False)
         uow.commit()
     client = app.test_client()
@@ -418,4 +430,5 @@ def test_draft_conflict_over_http_names_the_current_hash(
     assert extensions["code"] == "DRAFT_CONFLICT", body
     assert extensions["currentHash"] == saved["contentHash"]
     assert (extensions["version"], extensions["updatedBy"]) == (2, "apikey:designer-test")
-    assert error["message"].startswith("implementation 000115041004 v2 的草稿已被")
+    assert error["message"].startswith("实施清单 000115041004 v2 的草稿已被")
+    assert extensions["reason"] == "DRAFT_CONFLICT"

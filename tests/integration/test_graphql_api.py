@@ -10,31 +10,28 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import flask
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_appbuilder import Model
-from sqlalchemy import Engine
 from werkzeug.test import TestResponse
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web.app import create_app
 from tongban.adapters.web.demo import create_demo_logins
 from tongban.bootstrap import Platform
-from tongban.config import Settings
+from tongban.core.definition_errors import ApiKeyRefused
 from tongban.services import apikeys
 from tongban.services import catalog as catalog_service
 from tongban.services.schemas import Schemas
 
+from .case_support import PASSWORD
 from .factories import MATTER_CODE, implementation, publish_matter, seed_tree, standard
 from .graphql_support import data, post
 
-PASSWORD = "test-password-123"
 GUIDE = """query Guide($tenant: String!, $code: String!) {
   guide(tenantCode: $tenant, code: $code) {
     name implementationCode tenant { code } conditions feesLabel legalLimit promisedLimit
@@ -45,26 +42,13 @@ GUIDE = """query Guide($tenant: String!, $code: String!) {
 }"""
 
 
-@pytest.fixture(scope="module")
-def fab_engines() -> Iterator[list[Engine]]:
-    """FAB's tables are not ours: drop them after this module (see test_web.py)."""
-    engines: list[Engine] = []
-    yield engines
-    for engine in engines:
-        Model.metadata.drop_all(engine)
-
-
 @pytest.fixture
-def app(db: Database, schemas: Schemas, tmp_path: Path, fab_engines: list[Engine]) -> Flask:
+def app(db: Database, schemas: Schemas, make_app: Callable[..., Flask]) -> Flask:
     seed_tree(db)
     publish_matter(db, schemas, "230000", standard())
     publish_matter(db, schemas, "230123", standard())
     publish_matter(db, schemas, "230123", implementation())
-    settings = Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None)
-    application = create_app(Platform(settings, db, schemas), testing=True)
-    if db.engine not in fab_engines:
-        fab_engines.append(db.engine)
-    return application
+    return make_app(logins=False)
 
 
 def new_key(
@@ -75,7 +59,7 @@ def new_key(
     department: str | None = "scjgj",
     descendants: bool = False,
 ) -> str:
-    with db.platform("test: api key", write=True) as uow:
+    with platform_unit_of_work(db, "test: api key", write=True) as uow:
         _, token = apikeys.create_key(
             uow, tenant, role, f"{tenant}-system", department, descendants
         )
@@ -110,7 +94,7 @@ def test_no_credentials_is_401(app: Flask) -> None:
 def test_key_lifecycle(app: Flask, db: Database) -> None:
     key = new_key(db, "230123", department="scjgj")
     prefix = key.split("_")[1]
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         (info,) = apikeys.list_keys(uow, "230123")
     assert info.prefix == prefix and info.last_used_at is None and info.active
     assert apikeys.hash_token(key) not in repr(info)  # never listed
@@ -129,7 +113,7 @@ def test_key_lifecycle(app: Flask, db: Database) -> None:
         "department": "scjgj",
         "tenant": {"code": "230123", "level": "county"},
     }
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         (info,) = apikeys.list_keys(uow)
     assert info.last_used_at is not None
 
@@ -137,7 +121,7 @@ def test_key_lifecycle(app: Flask, db: Database) -> None:
     forged = key[: len("tb_") + 9] + "x" * 43
     assert only_error(post(app.test_client(), "{ me { kind } }", forged), 401)
 
-    with db.platform("test", write=True) as uow:
+    with platform_unit_of_work(db, "test", write=True) as uow:
         assert apikeys.revoke_key(uow, prefix).revoked_at is not None
         uow.commit()
     error = only_error(post(app.test_client(), "{ me { kind } }", key), 401)
@@ -159,9 +143,10 @@ def test_a_revocation_made_elsewhere_takes_effect_when_the_verification_expires(
 
 def test_create_key_lists_every_problem(db: Database) -> None:
     seed_tree(db)
-    with db.platform("test", write=True) as uow:
-        with pytest.raises(apikeys.InvalidDefinition) as raised:
+    with platform_unit_of_work(db, "test", write=True) as uow:
+        with pytest.raises(ApiKeyRefused) as raised:
             apikeys.create_key(uow, "230123", "boss", " ", "nope")
+    assert raised.value.code == "INVALID_INPUT" and raised.value.data["count"] == 3
     assert [v.code for v in raised.value.violations] == [
         "API_KEY_DEPARTMENT",
         "API_KEY_NAME",
@@ -414,3 +399,29 @@ def test_query_page_and_introspection_off_in_production(
     assert error["extensions"]["code"] == "INTROSPECTION_DISABLED"
     typename = data(post(client, "{ __typename me { __typename kind } }", key))
     assert typename == {"__typename": "Query", "me": {"__typename": "Me", "kind": "apikey"}}
+
+
+def test_an_error_carries_its_reason_and_data_in_the_readers_language(
+    app: Flask, db: Database
+) -> None:
+    key = new_key(db, "230123")
+    client = app.test_client()
+
+    def refused(language: str | None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {key}"}
+        if language is not None:
+            headers["Accept-Language"] = language
+        variables = {"tenant": "239999", "code": MATTER_CODE}
+        response = client.post(
+            "/graphql", json={"query": GUIDE, "variables": variables}, headers=headers
+        )
+        return only_error(response, 200)
+
+    zh, zh_cn, en = refused(None), refused("zh-CN,zh;q=0.9,en;q=0.8"), refused("en-US,en;q=0.9")
+    for error in (zh, zh_cn, en):
+        assert error["extensions"]["code"] == "NOT_FOUND"  # the category, as before
+        assert error["extensions"]["reason"] == "NOT_FOUND"
+        assert error["extensions"]["data"] == zh["extensions"]["data"]
+    assert zh["extensions"]["data"]["key"] in zh["message"]
+    assert zh["message"] == zh_cn["message"] and zh["message"].endswith("不存在")
+    assert en["message"].endswith("not found") and en["message"] != zh["message"]

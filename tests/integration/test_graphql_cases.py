@@ -4,7 +4,6 @@ sibling county that finds nothing anywhere."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import graphene
@@ -12,16 +11,16 @@ import pytest
 from graphene.utils.str_converters import to_camel_case
 
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.graphql import cases
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.schema import schema
-from tongban.bootstrap import Platform, case_results
+from tongban.bootstrap import CAPABILITIES, Platform, case_results
 from tongban.config import load_settings
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.cases import supervision
-from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
+from tongban.services.cases.runtime import CaseEnv, ResultSealer
 from tongban.services.schemas import Schemas
 
 from .case_support import DEMO, Clock, application, user
@@ -41,19 +40,14 @@ CASE_FIELDS = """
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-
-
-@pytest.fixture
-def env(schemas: Schemas, clock: Clock) -> CaseEnv:
-    return CaseEnv(schemas, sealer=case_results(SETTINGS), clock=clock)
+def sealer() -> ResultSealer:
+    return case_results(SETTINGS)
 
 
 @pytest.fixture
 def api(db: Database, schemas: Schemas, env: CaseEnv) -> Api:
     load_tree(db, DEMO, schemas)
-    return Api(Platform(SETTINGS, db, schemas), env)
+    return Api(Platform(SETTINGS, db, schemas, CAPABILITIES), env)
 
 
 class Api:

@@ -11,6 +11,7 @@ import pytest
 from graphql import ExecutionResult
 
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.schema import schema
 from tongban.bootstrap import Platform
@@ -18,7 +19,6 @@ from tongban.config import Settings
 from tongban.core.errors import ErrorCode, Forbidden, InvalidDefinition, NotFound, TongbanError
 from tongban.services.actors import actor_for
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 from .case_support import DEMO
@@ -220,6 +220,10 @@ def test_a_child_cannot_review_its_parent(platform: Platform) -> None:
     )
     assert isinstance(refused, Forbidden) and refused.code == ErrorCode.FORBIDDEN
     assert "下级单位不能审核上级" in refused.message
+    assert (refused.reason, refused.data) == (
+        "REVIEW_BY_CHILD",
+        {"subject": "230100", "reviewer": "230123"},
+    )
 
     reviewed = ok(
         platform,
@@ -248,7 +252,7 @@ def test_a_sibling_county_gets_not_found_like_a_missing_definition(platform: Pla
     )
     for error in (sibling, missing_tenant, missing_matter):
         assert isinstance(error, NotFound) and error.code == ErrorCode.NOT_FOUND
-    assert sibling.message == "implementation 230123/000172111003 不存在 (not found)"
+    assert sibling.message == "实施清单 230123/000172111003 不存在"
     assert sibling.data == {"kind": "implementation", "key": "230123/000172111003"}
 
     # nor can it review, or report on, the sibling

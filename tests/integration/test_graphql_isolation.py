@@ -1,6 +1,8 @@
 """The isolation sweep over HTTP, on SQLite and PostgreSQL: every Query and Mutation field of
 the schema, asked by 方正县 (230124) with API keys of every role, against 依兰县's (230123)
-identifiers — its case, alert, complaint, webhook subscription, tenant code and matter codes.
+identifiers — its case, alert, complaint, webhook subscription, tenant code and matter codes —
+and, for every field that names a case, against cases held by 方正县's parent (哈尔滨市) and
+by its sibling's child (依兰镇), none of which the subtree rule lets it see.
 
 Calls are built from ``schema.graphql_schema`` itself, so a new field is swept without a
 change here (and the sweep fails if it cannot build a call for one). A field that names
@@ -37,22 +39,23 @@ from graphql import (
 from sqlalchemy import Engine, create_engine, select
 from tests.conftest import PG_URL
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.models import Base, Tenant
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.schema import schema
-from tongban.adapters.web.app import create_app
-from tongban.bootstrap import Platform, case_results
+from tongban.app import create_app
+from tongban.bootstrap import CAPABILITIES, Platform, case_results
 from tongban.config import load_settings
 from tongban.core.roles import Role
 from tongban.services import apikeys
 from tongban.services.actors import actor_for
 from tongban.services.cases import supervision
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
-from .case_support import DEMO, Clock, application
+from .case_support import DEMO, Clock, application, submit
 from .row_security_support import guard_off
 
 GRAPHQL = schema.graphql_schema
@@ -178,6 +181,20 @@ def make_yilan_data(platform: Platform, schemas: Schemas) -> Yilan:
     return Yilan(ids, (YILAN, "依兰", number, HOOK_URL, SECRET_TEXT))
 
 
+def other_cases(platform: Platform, schemas: Schemas) -> dict[str, str]:
+    """A case held by 方正县's parent and one by its sibling's child: who holds it → number."""
+    clock = Clock(dt.datetime(2026, 9, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    env = CaseEnv(schemas, sealer=case_results(SETTINGS), clock=clock)
+    held = {
+        "parent": ("230100", "100000/230000/230100", "HLXK00000201"),
+        "sibling's child": ("230123100", f"{YILAN_PATH}/230123100", "HLGG00000101"),
+    }
+    return {
+        who: submit(platform.db, env, code, application(place, matter)).number
+        for who, (code, place, matter) in held.items()
+    }
+
+
 def yilan_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of 依兰县 (and the tenants below it), table by table, as the tables' owner
     sees them (``engine`` is not held by row-level security)."""
@@ -227,12 +244,17 @@ class Call:
     def missing(self) -> dict[str, Any]:
         """The same call with the target replaced by something that exists nowhere."""
         assert self.target is not None
+        return self.aimed_at(MISSING[self.target])
+
+    def aimed_at(self, target: Any) -> dict[str, Any]:
+        """The same call with the target replaced by ``target``."""
+        assert self.target is not None
         swapped = json.loads(json.dumps(self.variables))
         for value in swapped.values():
             if isinstance(value, dict) and self.target in value:
-                value[self.target] = MISSING[self.target]
+                value[self.target] = target
         if self.target in swapped:
-            swapped[self.target] = MISSING[self.target]
+            swapped[self.target] = target
         return swapped
 
 
@@ -313,6 +335,7 @@ class Sweep:
     yilan: Yilan
     keys: dict[str, str]  # role → the sibling's key
     owner: Engine  # reads every row, for the before/after comparison
+    cases: dict[str, str]  # more cases the sweeper may not see: who holds it → number
 
     def post(self, role: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         client: FlaskClient = self.app.test_client()
@@ -348,20 +371,21 @@ def rls_sweep(rls_db: Database, schemas: Schemas, fab_engines: list[Engine]) -> 
 
 def _sweep(db: Database, schemas: Schemas, fab_engines: list[Engine], owner: Engine) -> Sweep:
     load_tree(db, DEMO, schemas)
-    platform = Platform(SETTINGS, db, schemas)
+    platform = Platform(SETTINGS, db, schemas, CAPABILITIES)
     yilan = make_yilan_data(platform, schemas)
+    cases = other_cases(platform, schemas)
     keys: dict[str, str] = {}
-    with db.platform("test: sibling keys", write=True) as uow:
+    with platform_unit_of_work(db, "test: sibling keys", write=True) as uow:
         for role, department in SIBLING_KEYS.items():
             _, keys[role.value] = apikeys.create_key(
                 uow, FANGZHENG, role.value, f"fangzheng-{role.value}", department, True
             )
         uow.commit()
     settings = SETTINGS.__class__(**{**SETTINGS.__dict__, "database_url": db.url})
-    app = create_app(Platform(settings, db, schemas), testing=True)
+    app = create_app(Platform(settings, db, schemas, CAPABILITIES), testing=True)
     if db.engine not in fab_engines:
         fab_engines.append(db.engine)
-    return Sweep(app, db, yilan, keys, owner)
+    return Sweep(app, db, yilan, keys, owner, cases)
 
 
 def _own_documents(sweep: Sweep) -> dict[str, Any]:
@@ -449,6 +473,17 @@ def _sweep_every_field(sweep: Sweep) -> None:
                 nothing,
             )
             codes |= {e["extensions"]["code"] for e in theirs["errors"]}
+            if call.target != "number":
+                continue
+            for held_by, number in sweep.cases.items():  # the parent's, a sibling's child's
+                hidden = sweep.post(role, call.query, call.aimed_at(number))
+                assert _normalized(hidden, number) == _normalized(nothing, MISSING["number"]), (
+                    call.field,
+                    role,
+                    held_by,
+                    hidden,
+                    nothing,
+                )
         assert "NOT_FOUND" in codes, (call.field, codes)  # some role got past authority
 
     for call in own:

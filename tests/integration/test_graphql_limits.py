@@ -12,7 +12,7 @@ import io
 import json
 import time
 from collections import OrderedDict
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,36 +20,33 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.graphql import view
-from tongban.adapters.web.app import create_app
 from tongban.adapters.web.demo import create_demo_logins
 from tongban.adapters.web.views.tokens import MAX_BODY_BYTES as TOKEN_BODY_BYTES
-from tongban.bootstrap import Platform
-from tongban.config import Settings
 from tongban.limits import RequestLimits
 from tongban.services import apikeys
 from tongban.services import catalog as catalog_service
 from tongban.services.schemas import Schemas
 
+from .case_support import PASSWORD
 from .factories import publish_matter, seed_tree, standard
 from .graphql_support import post
 
-PASSWORD = "test-password-123"
 LIMITS = RequestLimits()
 
 
 @pytest.fixture
-def app(db: Database, schemas: Schemas, tmp_path: Path) -> Flask:
+def app(db: Database, schemas: Schemas, make_app: Callable[..., Flask]) -> Flask:
     seed_tree(db)
     publish_matter(db, schemas, "230123", standard())
-    settings = Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None)
-    return create_app(Platform(settings, db, schemas), testing=True)
+    return make_app(logins=False)
 
 
 @pytest.fixture
 def key(db: Database, app: Flask) -> str:
-    with db.platform("test: api key", write=True) as uow:
+    with platform_unit_of_work(db, "test: api key", write=True) as uow:
         _, token = apikeys.create_key(uow, "230123", "clerk", "230123-system", "scjgj", False)
         uow.commit()
     return token

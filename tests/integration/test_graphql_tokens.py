@@ -20,26 +20,25 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from werkzeug.test import TestResponse
 
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web import person_tokens
-from tongban.adapters.web.app import create_app
+from tongban.adapters.files.config_io import load_tree
+from tongban.adapters.http import person_tokens
 from tongban.adapters.web.demo import create_demo_logins
+from tongban.app import create_app
 from tongban.bootstrap import Platform, case_results
 from tongban.config import TOKEN_MINUTES, Settings, load_settings
 from tongban.services import tokens
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
-from .case_support import DEMO, application
+from .case_support import DEMO, PASSWORD, application
 from .graphql_support import data
 from .graphql_support import post as gql
+from .web_support import login
 
-PASSWORD = "test-password-123"
 SECRET = "t" * 40
 YILAN_PATH = "100000/230000/230100/230123"
 DRUG = "000172111003"
@@ -81,13 +80,6 @@ def app(db: Database, schemas: Schemas, tmp_path: Path, fab_engines: list[Engine
         clock=lambda: NOW,
     )
     return application_
-
-
-def login(app: Flask, username: str, password: str = PASSWORD) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/login/", data={"username": username, "password": password})
-    assert response.status_code == 302, response.text
-    return client
 
 
 def token_by_password(app: Flask, username: str) -> str:

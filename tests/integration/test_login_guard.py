@@ -6,25 +6,19 @@ only; a web session ends when its password changes. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web.app import create_app
-from tongban.adapters.web.demo import create_demo_logins
-from tongban.bootstrap import Platform
-from tongban.config import Settings
 from tongban.limits import RequestLimits
-from tongban.services.schemas import Schemas
 
+from .case_support import PASSWORD
 from .factories import seed_tree
 
-PASSWORD = "test-password-123"
 WRONG = "not-the-password"
 FAILURES, ADDRESS_FAILURES, LOCK_SECONDS = 3, 6, 600
 START = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
@@ -47,20 +41,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(
-    db: Database, schemas: Schemas, tmp_path: Path, fab_engines: list[Engine], clock: Clock
-) -> Flask:
+def app(db: Database, make_app: Callable[..., Flask], clock: Clock) -> Flask:
     seed_tree(db)
     limits = RequestLimits(
         login_failures=FAILURES,
         login_address_failures=ADDRESS_FAILURES,
         login_lock_seconds=LOCK_SECONDS,
     )
-    settings = Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None, limits=limits)
-    application = create_app(Platform(settings, db, schemas), testing=True)
-    if db.engine not in fab_engines:
-        fab_engines.append(db.engine)
-    create_demo_logins(application, db, PASSWORD)
+    application = make_app(limits=limits)
     application.config["TONGBAN_CLOCK"] = clock
     return application
 

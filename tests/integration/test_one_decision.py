@@ -12,7 +12,6 @@ department's seal.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case, CaseEvent
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
 from tongban.adapters.db.models import Department
@@ -33,10 +33,9 @@ from tongban.bootstrap import case_results
 from tongban.config import load_settings
 from tongban.services.cases.cross_level import cross_level
 from tongban.services.cases.driver import work_case
-from tongban.services.cases.runtime import CaseEnv
-from tongban.services.schemas import Schemas
+from tongban.services.cases.runtime import CaseEnv, ResultSealer
 
-from .case_support import CST, Clock, application, matter_file, submit
+from .case_support import application, matter_file, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "o" * 40
@@ -58,14 +57,12 @@ ART35 = Way("art35", "230000", "100000/230000", "000150001002", "100000")
 OPINION = Way("opinion", "230123", "100000/230000/230100/230123", "HLXK00000201", "230100")
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 6, 15, 10, tzinfo=CST))
+pytestmark = pytest.mark.clock("2026-06-15")
 
 
 @pytest.fixture
-def env(schemas: Schemas, clock: Clock) -> CaseEnv:
-    return CaseEnv(schemas, sealer=case_results(_settings()), clock=clock)
+def sealer() -> ResultSealer:
+    return case_results(_settings())
 
 
 def _settings() -> Any:
@@ -77,7 +74,7 @@ def concluded(db: Database, env: CaseEnv, way: Way) -> tuple[str, str]:
     (the initial level's case number, the final level's)."""
     number = submit(db, env, way.initial, application(way.path, way.matter)).number
     work_case(db, env, number)
-    with db.platform("test: the two cases") as uow:
+    with platform_unit_of_work(db, "test: the two cases") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None and case.status == "concluded" and case.decision == "approved"
         upper = uow.session.scalar(select(Case).where(Case.origin_case_id == case.id))
@@ -88,7 +85,7 @@ def concluded(db: Database, env: CaseEnv, way: Way) -> tuple[str, str]:
 
 def records(db: Database, *numbers: str) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Case number → its result rows: (kind, {document, seal})."""
-    with db.platform("test: result rows") as uow:
+    with platform_unit_of_work(db, "test: result rows") as uow:
         found: dict[str, list[tuple[str, dict[str, Any]]]] = {n: [] for n in numbers}
         for number in numbers:
             case_id = select(Case.id).where(Case.number == number).scalar_subquery()
@@ -99,7 +96,7 @@ def records(db: Database, *numbers: str) -> dict[str, list[tuple[str, dict[str, 
 
 def uscc(db: Database, tenant: str, number: str) -> str:
     """The USCC of the department that handles case ``number`` at ``tenant``."""
-    with db.platform("test: department") as uow:
+    with platform_unit_of_work(db, "test: department") as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number))
         assert case is not None
         found = uow.session.scalar(
@@ -113,7 +110,7 @@ def uscc(db: Database, tenant: str, number: str) -> str:
 
 
 def events(db: Database, number: str) -> list[tuple[str, dict[str, Any]]]:
-    with db.platform("test: events") as uow:
+    with platform_unit_of_work(db, "test: events") as uow:
         case_id = select(Case.id).where(Case.number == number).scalar_subquery()
         rows = uow.session.execute(
             select(CaseEvent.kind, CaseEvent.payload)

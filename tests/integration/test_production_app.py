@@ -16,9 +16,9 @@ from sqlalchemy import Engine
 
 from tongban.adapters.crypto import SealBox
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web.app import create_app
 from tongban.adapters.web.demo import create_demo_logins
 from tongban.adapters.web.login_guard import SESSION_STAMP
+from tongban.app import create_app
 from tongban.bootstrap import Platform
 from tongban.config import DEV_SECRET_KEY, ConfigError, Settings, load_settings
 from tongban.services import tokens, webhooks

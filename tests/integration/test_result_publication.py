@@ -10,36 +10,35 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from tongban.adapters.crypto import sm3_hex
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import SealKeyRow
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.documents.result_cli import export_result
-from tongban.adapters.web.app import create_app
-from tongban.adapters.web.demo import create_demo_logins
-from tongban.bootstrap import Platform, case_results
-from tongban.config import Settings, load_settings
+from tongban.adapters.files.config_io import load_tree
+from tongban.bootstrap import case_results
+from tongban.commands.result import export_result
+from tongban.config import load_settings
 from tongban.core.errors import NotFound
 from tongban.core.seals import canonical_json
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.results import CaseResults
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 from .case_support import DEMO, Clock, application, submit
 from .graphql_support import data, post
+from .web_support import login
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "test-password-123"
 YILAN = "100000/230000/230100/230123"
 FANGZHENG = "100000/230000/230100/230124"
 DRUG = "000172111003"  # 药品零售企业经营许可, sealed by the county's 市场监督管理局
@@ -83,22 +82,8 @@ def sealed(db: Database, schemas: Schemas, results: CaseResults) -> Sealed:
 
 
 @pytest.fixture
-def app(
-    db: Database, schemas: Schemas, sealed: Sealed, tmp_path: Path, fab_engines: list[Engine]
-) -> Flask:
-    settings = Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None)
-    application_ = create_app(Platform(settings, db, schemas), testing=True)
-    if db.engine not in fab_engines:
-        fab_engines.append(db.engine)
-    create_demo_logins(application_, db, PASSWORD)
-    return application_
-
-
-def login(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/login/", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.text
-    return client
+def app(sealed: Sealed, make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 def verify(path: Path, keys: Path) -> subprocess.CompletedProcess[str]:
@@ -175,7 +160,7 @@ def test_seal_keys_are_public_for_any_tenant_in_graphql_and_without_login(
     assert entry["departmentName"].endswith("市场监督管理局")
     assert entry["validFrom"].startswith("2026-09-01T02:00:00")
 
-    with db.platform("test: the stored private keys") as uow:
+    with platform_unit_of_work(db, "test: the stored private keys") as uow:
         secrets = uow.session.scalars(select(SealKeyRow.private_encrypted)).all()
     assert secrets  # nothing secret in any published form
     for text in (response.get_data(as_text=True), json.dumps(listed, ensure_ascii=False)):

@@ -15,7 +15,8 @@ import uuid
 import pytest
 from sqlalchemy import inspect, select, text
 
-from tongban.adapters.db import row_security
+from tongban.adapters.db import row_security, visibility
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.models import Base, Department, Matter, MatterVersion, TenantScoped
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core.errors import Forbidden
@@ -54,6 +55,18 @@ def test_every_tenant_scoped_table_has_its_policies(rls_db: Database) -> None:
     policies = {name: (on, forced, count) for name, on, forced, count in rows}
     for table in scoped:
         assert policies[table] == (True, True, 4), table
+    with rls_db.engine.connect() as connection:
+        reads = dict(
+            connection.execute(
+                text(
+                    "SELECT tablename, qual FROM pg_policies "
+                    "WHERE schemaname = current_schema() AND policyname = 'tongban_read'"
+                )
+            ).all()
+        )
+    for table in scoped:  # each table's read policy is its rule in visibility.py
+        subtree = visibility.rule_of(table) is visibility.Rule.SUBTREE
+        assert ("tongban_may_read_subtree" in reads[table]) is subtree, (table, reads[table])
     assert tuple(role) == ("tongban_app", False, False)
     assert inspect(rls_db.engine).get_table_names()  # the role sees the tables themselves
 
@@ -73,7 +86,7 @@ def test_a_sibling_reads_nothing_of_the_other_with_the_guard_off(published: Data
         departments = {d.tenant_id for d in uow.session.scalars(select(Department))}
         own = uow.tenant_id
     assert kinds == {"standard"} and versions == {"standard"}  # the province's, never 230123's
-    with published.platform("test: ids") as uow:
+    with platform_unit_of_work(published, "test: ids") as uow:
         yilan = uow.tenants.get("230123").id
     assert yilan not in departments and own in departments
     with guard_off(), published.for_tenant("230100", readonly=True) as uow:
@@ -87,7 +100,7 @@ def test_a_transaction_without_a_scope_sees_no_tenant_row(published: Database) -
 
 
 def test_cross_tenant_writes_are_refused_by_postgresql(published: Database) -> None:
-    with published.platform("test: ids") as uow:
+    with platform_unit_of_work(published, "test: ids") as uow:
         yilan = uow.tenants.get("230123").id
     with guard_off(), published.for_tenant("230124") as uow:
         uow.session.add(Department(tenant_id=yilan, code="x", name="冒名部门"))

@@ -24,9 +24,10 @@ from celery.result import AsyncResult
 from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, func, select, text
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case, SupervisionAlert
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.tasks.celery_app import make_celery, result_backend_for
-from tongban.adapters.tasks.cli import sweep as sweep_command
 from tongban.adapters.tasks.embedded import (
     log_path,
     purge_consumed_messages,
@@ -34,10 +35,10 @@ from tongban.adapters.tasks.embedded import (
     stop_embedded_worker,
 )
 from tongban.bootstrap import Platform, bootstrap
+from tongban.commands.tasks import sweep as sweep_command
 from tongban.config import Settings, load_settings
 from tongban.services.cases import intake
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 
 from .case_support import CST, DEMO, application, submit, user
 
@@ -85,14 +86,14 @@ class Scene:
 
     def status(self, number: str) -> tuple[str, bool]:
         """(status, accepted?) as the database has it now."""
-        with self.platform.db.platform("test") as uow:
+        with platform_unit_of_work(self.platform.db, "test") as uow:
             row = uow.session.execute(
                 select(Case.status, Case.accepted_at).where(Case.number == number)
             ).one()
             return row.status, row.accepted_at is not None
 
     def alerts(self, number: str) -> list[str]:
-        with self.platform.db.platform("test") as uow:
+        with platform_unit_of_work(self.platform.db, "test") as uow:
             kinds = uow.session.scalars(
                 select(SupervisionAlert.kind)
                 .join(Case, Case.id == SupervisionAlert.case_id)
@@ -105,14 +106,14 @@ class Scene:
         """The alert a passed promised deadline raises: red, unless the deadline is 暂定
         (the clock is real: a month ago may count days of a year without an official
         arrangement, e.g. under ``make test-faketime``; docs/engine.md)."""
-        with self.platform.db.platform("test") as uow:
+        with platform_unit_of_work(self.platform.db, "test") as uow:
             provisional = uow.session.scalar(
                 select(Case.deadline_provisional).where(Case.number == self.a_working)
             )
         return "CASE_OVERDUE_PROVISIONAL" if provisional else "CASE_OVERDUE"
 
     def alert_count(self) -> int:
-        with self.platform.db.platform("test") as uow:
+        with platform_unit_of_work(self.platform.db, "test") as uow:
             return int(uow.session.scalar(select(func.count(SupervisionAlert.id))) or 0)
 
 

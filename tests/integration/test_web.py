@@ -8,46 +8,31 @@ with a code that does not exist: the two answers must be byte for byte the same.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web.app import TENANT_ROLE, create_app
-from tongban.adapters.web.demo import create_demo_logins
-from tongban.bootstrap import Platform
-from tongban.config import Settings
+from tongban.adapters.web.app import TENANT_ROLE
 from tongban.services import definitions
 from tongban.services.schemas import Schemas
 
+from .case_support import PASSWORD
 from .factories import MATTER_CODE, admin, implementation, publish_matter, seed_tree, standard
+from .web_support import login
 
-PASSWORD = "test-password-123"
 IMPL = f"/catalog/implementation/230123/{MATTER_CODE}"
 
 
 @pytest.fixture
-def app(db: Database, schemas: Schemas, tmp_path: Path, fab_engines: list[Engine]) -> Flask:
+def app(db: Database, schemas: Schemas, make_app: Callable[..., Flask]) -> Flask:
     seed_tree(db)
     publish_matter(db, schemas, "230000", standard())
     publish_matter(db, schemas, "230123", standard())  # a county refinement (identical)
     publish_matter(db, schemas, "230123", implementation())
-    settings = Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None)
-    application = create_app(Platform(settings, db, schemas), testing=True)
-    if db.engine not in fab_engines:
-        fab_engines.append(db.engine)
-    create_demo_logins(application, db, PASSWORD)
-    return application
-
-
-def login(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/login/", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.text
-    return client
+    return make_app()
 
 
 def text(client: FlaskClient, url: str, status: int = 200) -> str:

@@ -8,31 +8,30 @@ number must get byte for byte the answer a made-up number gets.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select, update
+from sqlalchemy import select, update
 
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.case_models import Case, CaseEvent
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
 from tongban.adapters.db.unit_of_work import Database
-from tongban.adapters.web.app import create_app
-from tongban.adapters.web.demo import create_demo_logins
-from tongban.bootstrap import Platform, case_results
-from tongban.config import Settings, load_settings
+from tongban.adapters.files.config_io import load_tree
+from tongban.bootstrap import case_results
+from tongban.config import load_settings
 from tongban.services.cases import intake, listing, supervision
 from tongban.services.cases.driver import work_case
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 
 from .case_support import DEMO, Clock, application, submit, user
+from .web_support import login
 
-PASSWORD = "test-password-123"
 YILAN = "100000/230000/230100/230123"
 FANGZHENG = "100000/230000/230100/230124"
 DRUG = "000172111003"  # 药品零售企业经营许可
@@ -67,7 +66,7 @@ def cases(db: Database, schemas: Schemas) -> Cases:
     clock.set("2026-09-16")
     supervision.sweep(db, env)  # the overdue case gets its red card
     waiting = submit(db, env, "230123", application(YILAN, DRUG)).number
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         origin = uow.session.scalar(select(Case.id).where(Case.number == escalated))
         city = uow.session.scalar(select(Case.number).where(Case.origin_case_id == origin))
     assert city is not None
@@ -75,22 +74,8 @@ def cases(db: Database, schemas: Schemas) -> Cases:
 
 
 @pytest.fixture
-def app(
-    db: Database, schemas: Schemas, cases: Cases, tmp_path: Path, fab_engines: list[Engine]
-) -> Flask:
-    settings = Settings(db.url, "memory://", "k" * 40, "test", tmp_path, None)
-    application = create_app(Platform(settings, db, schemas), testing=True)
-    if db.engine not in fab_engines:
-        fab_engines.append(db.engine)
-    create_demo_logins(application, db, PASSWORD)
-    return application
-
-
-def login(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/login/", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.text
-    return client
+def app(cases: Cases, make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 def text(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -147,7 +132,7 @@ def test_a_case_page_shows_events_chain_and_sealed_result(
     assert "2026-09-01 10:00:00" in page  # events in Beijing time
     assert "审计链校验通过" in page
     assert "<strong>有效</strong>" in page and "准予行政许可决定书" in page
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         case_id = uow.session.scalar(select(Case.id).where(Case.number == cases.sealed))
         first_hash = uow.session.scalar(
             select(CaseEvent.hash).where(CaseEvent.case_id == case_id, CaseEvent.seq == 1)
@@ -155,7 +140,8 @@ def test_a_case_page_shows_events_chain_and_sealed_result(
     assert first_hash is not None and first_hash[:12] in page
     assert "有效" in text(login(app, "harbin_admin"), f"/cases/{cases.sealed}")  # the city too
 
-    with db.platform("test", write=True) as uow:  # someone edits the log and the result
+    # someone edits the log and the result
+    with platform_unit_of_work(db, "test", write=True) as uow:
         uow.session.execute(
             update(CaseEvent)
             .where(CaseEvent.case_id == case_id, CaseEvent.seq == 2)

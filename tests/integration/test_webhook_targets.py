@@ -20,15 +20,17 @@ from sqlalchemy import select
 
 from tongban.adapters.crypto import SealBox
 from tongban.adapters.db.api_models import WebhookDelivery
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.schema import schema as graphql_schema
-from tongban.bootstrap import Platform
+from tongban.adapters.tasks import http_sender as sender_module
+from tongban.adapters.tasks.http_sender import http_sender
+from tongban.bootstrap import CAPABILITIES, Platform
 from tongban.config import load_settings
 from tongban.core.errors import ErrorCode
 from tongban.services import webhooks
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.schemas import Schemas
 from tongban.services.webhook_targets import (
     FAILURE_CONNECT,
     FAILURE_REFUSED,
@@ -39,7 +41,7 @@ from tongban.services.webhook_targets import (
     TargetRefused,
 )
 
-from .case_support import CST, Clock, accepted_drug_case, user
+from .case_support import Clock, accepted_drug_case, user
 
 LOCAL = TargetPolicy.from_entries(["127.0.0.1/32"])
 STRICT = TargetPolicy()
@@ -97,16 +99,6 @@ def hooks(demo: Database) -> Iterator[Database]:
     webhooks.forget_cached_absence()
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 9, 1, 10, tzinfo=CST))
-
-
-@pytest.fixture
-def env(schemas: Schemas, clock: Clock) -> CaseEnv:
-    return CaseEnv(schemas, sealer=None, clock=clock)
-
-
 BOX = SealBox(bytes(range(32)))
 
 
@@ -119,7 +111,7 @@ def _subscribe(db: Database, url: str, policy: TargetPolicy) -> int:
 
 
 def _delivery(db: Database) -> WebhookDelivery:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         (row,) = uow.session.scalars(select(WebhookDelivery))
         uow.session.expunge_all()
         return row
@@ -163,7 +155,7 @@ def test_internal_targets_are_refused_when_subscribing_unless_allowed(
     def subscribe(url: str, events: list[str], **environ: str) -> list[Any]:
         settings = load_settings({"TONGBAN_SEAL_KEY": "ab" * 32, **environ})
         context = GraphQLContext(
-            Platform(settings, hooks, env.schemas),
+            Platform(settings, hooks, env.schemas, CAPABILITIES),
             env,
             Principal(user(hooks, "yilan_admin"), "user"),
             "test",  # fmt: skip
@@ -206,7 +198,7 @@ def test_dns_rebinding_is_not_delivered(
     accepted_drug_case(hooks, env)
     answer["now"] = "127.0.0.1"  # the attacker's DNS now points inside
 
-    summary = webhooks.deliver_due(hooks, clock.now, box=BOX, policy=STRICT)
+    summary = webhooks.deliver_due(hooks, clock.now, http_sender, box=BOX, policy=STRICT)
     assert summary.as_dict() == {"claimed": 1, "delivered": 0, "retrying": 1, "failed": 0}
     assert server.paths == []
     row = _delivery(hooks)
@@ -216,7 +208,7 @@ def test_dns_rebinding_is_not_delivered(
     assert (sub.id, sub.last_error) == (sub_id, FAILURE_REFUSED)
 
     later = clock.now + dt.timedelta(minutes=1)
-    assert webhooks.deliver_due(hooks, later, box=BOX, policy=LOCAL).delivered == 1
+    assert webhooks.deliver_due(hooks, later, http_sender, box=BOX, policy=LOCAL).delivered == 1
     assert server.paths == ["/tongban"]
 
 
@@ -237,7 +229,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(
     _subscribe(hooks, f"http://hooks.county.example:{server.port}/in", LOCAL)
     assert calls == ["hooks.county.example"]
     accepted_drug_case(hooks, env)
-    assert webhooks.deliver_due(hooks, clock.now, box=BOX, policy=LOCAL).delivered == 1
+    assert webhooks.deliver_due(hooks, clock.now, http_sender, box=BOX, policy=LOCAL).delivered == 1
     assert calls == ["hooks.county.example"] * 2 and server.paths == ["/in"]
 
 
@@ -248,13 +240,13 @@ def test_redirects_are_not_followed(
     server.headers["Location"] = f"http://127.0.0.1:{server.port}/internal-admin"
     _subscribe(hooks, f"http://127.0.0.1:{server.port}/hook", LOCAL)
     accepted_drug_case(hooks, env)
-    assert webhooks.deliver_due(hooks, clock.now, box=BOX, policy=LOCAL).retrying == 1
+    assert webhooks.deliver_due(hooks, clock.now, http_sender, box=BOX, policy=LOCAL).retrying == 1
     assert server.paths == ["/hook"]  # never /internal-admin
     assert _delivery(hooks).last_error == FAILURE_STATUS
     server.status = 302
     server.headers["Location"] = "http://169.254.169.254/latest/meta-data/"
     later = clock.now + dt.timedelta(minutes=1)
-    assert webhooks.deliver_due(hooks, later, box=BOX, policy=LOCAL).retrying == 1
+    assert webhooks.deliver_due(hooks, later, http_sender, box=BOX, policy=LOCAL).retrying == 1
     assert server.paths == ["/hook", "/hook"]
 
 
@@ -271,7 +263,7 @@ def test_last_error_is_a_class_that_does_not_reveal_what_answered(
     closed.bind(("127.0.0.1", 0))
     closed_port = closed.getsockname()[1]
     closed.close()  # nothing listens there now
-    monkeypatch.setattr(webhooks, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(sender_module, "TIMEOUT_SECONDS", 0.5)
     server.status = 418
     seen: dict[str, str | None] = {}
     admin = user(hooks, "yilan_admin")
@@ -283,7 +275,9 @@ def test_last_error_is_a_class_that_does_not_reveal_what_answered(
         sub_id = _subscribe(hooks, url, LOCAL)
         server.delay = 2.0 if name == "silent" else 0.0
         accepted_drug_case(hooks, env)
-        assert webhooks.deliver_due(hooks, clock.now, box=BOX, policy=LOCAL).retrying == 1
+        assert (
+            webhooks.deliver_due(hooks, clock.now, http_sender, box=BOX, policy=LOCAL).retrying == 1
+        )
         with hooks.for_tenant("230123") as uow:
             (sub,) = webhooks.list_subscriptions(uow, admin)
             (delivery,) = sub.deliveries

@@ -27,22 +27,24 @@ from sqlalchemy import func, select
 
 from tongban.adapters.crypto import SealBox
 from tongban.adapters.db.api_models import WebhookDelivery, WebhookSubscription
+from tongban.adapters.db.bypass import platform_unit_of_work
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
+from tongban.adapters.files.config_io import load_tree
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.schema import schema as graphql_schema
 from tongban.adapters.tasks.celery_app import make_celery, result_backend_for
 from tongban.adapters.tasks.embedded import log_path, start_embedded_worker, stop_embedded_worker
-from tongban.bootstrap import Platform, bootstrap
+from tongban.adapters.tasks.http_sender import http_sender
+from tongban.bootstrap import CAPABILITIES, Platform, bootstrap
 from tongban.config import load_settings
 from tongban.core.errors import ErrorCode, Forbidden, NotFound, TongbanError
 from tongban.services import webhooks
 from tongban.services.cases import intake
 from tongban.services.cases.runtime import CaseEnv
-from tongban.services.config_io import load_tree
 from tongban.services.schemas import Schemas
 from tongban.services.webhook_targets import FAILURE_CONNECT, FAILURE_STATUS
 
-from .case_support import CST, DEMO, Clock, application, submit, user
+from .case_support import DEMO, Clock, application, submit, user
 
 YILAN = "100000/230000/230100/230123"
 FANGZHENG = "100000/230000/230100/230124"
@@ -141,16 +143,6 @@ def demo(db: Database, schemas: Schemas) -> Iterator[Database]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(dt.datetime(2026, 9, 1, 10, tzinfo=CST))
-
-
-@pytest.fixture
-def env(schemas: Schemas, clock: Clock) -> CaseEnv:
-    return CaseEnv(schemas, sealer=None, clock=clock)
-
-
-@pytest.fixture
 def box() -> SealBox:
     return SealBox(bytes(range(32)))
 
@@ -165,7 +157,7 @@ def _subscribe(
 
 
 def _deliveries(db: Database, **where: Any) -> list[WebhookDelivery]:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         query = select(WebhookDelivery).order_by(WebhookDelivery.id)
         for name, value in where.items():
             query = query.where(getattr(WebhookDelivery, name) == value)
@@ -175,7 +167,7 @@ def _deliveries(db: Database, **where: Any) -> list[WebhookDelivery]:
 
 
 def _subscription(db: Database, sub_id: int) -> WebhookSubscription:
-    with db.platform("test") as uow:
+    with platform_unit_of_work(db, "test") as uow:
         row = uow.session.get_one(WebhookSubscription, sub_id)
         uow.session.expunge_all()
         return row
@@ -287,7 +279,7 @@ def test_deliveries_reach_the_receiver_signed_once_each(
 ) -> None:
     sub_id, receiver.secret = _subscribe(demo, box, "230123", receiver.url, ["*"])
     number = _accepted_case(demo, env)
-    summary = webhooks.deliver_due(demo, clock.now, box=box)
+    summary = webhooks.deliver_due(demo, clock.now, http_sender, box=box)
     assert summary.as_dict() == {"claimed": 3, "delivered": 3, "retrying": 0, "failed": 0}
     assert all(r["valid"] for r in receiver.requests) and len(receiver.requests) == 3
     events = receiver.events()
@@ -317,7 +309,10 @@ def test_deliveries_reach_the_receiver_signed_once_each(
     rows = _deliveries(demo)
     assert {(d.status, d.attempts) for d in rows} == {("delivered", 1)}
     # nothing is sent twice
-    assert webhooks.deliver_due(demo, clock.now + dt.timedelta(hours=1), box=box).claimed == 0
+    assert (
+        webhooks.deliver_due(demo, clock.now + dt.timedelta(hours=1), http_sender, box=box).claimed
+        == 0
+    )
     assert len(receiver.requests) == 3
     assert _subscription(demo, sub_id).failures == 0
 
@@ -329,7 +324,7 @@ def test_a_failing_receiver_gets_retries_with_backoff_then_each_event_once(
     _accepted_case(demo, env)
     receiver.status = 500
     t0 = clock.now.astimezone(dt.UTC)
-    assert webhooks.deliver_due(demo, t0, box=box).retrying == 1
+    assert webhooks.deliver_due(demo, t0, http_sender, box=box).retrying == 1
     (row,) = _deliveries(demo)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, FAILURE_STATUS)
     assert _utc(row.next_attempt_at) == t0 + dt.timedelta(seconds=10)
@@ -340,9 +335,11 @@ def test_a_failing_receiver_gets_retries_with_backoff_then_each_event_once(
         ("pending", 1, FAILURE_STATUS)
     ]
     # not due before its backoff; then 20 s after the second failure
-    assert webhooks.deliver_due(demo, t0 + dt.timedelta(seconds=9), box=box).claimed == 0
+    assert (
+        webhooks.deliver_due(demo, t0 + dt.timedelta(seconds=9), http_sender, box=box).claimed == 0
+    )
     t1 = t0 + dt.timedelta(seconds=10)
-    assert webhooks.deliver_due(demo, t1, box=box).retrying == 1
+    assert webhooks.deliver_due(demo, t1, http_sender, box=box).retrying == 1
     (row,) = _deliveries(demo)
     assert row.attempts == 2 and _utc(row.next_attempt_at) == t1 + dt.timedelta(seconds=20)
     assert _subscription(demo, sub_id).failures == 2
@@ -350,7 +347,7 @@ def test_a_failing_receiver_gets_retries_with_backoff_then_each_event_once(
     # the receiver recovers: delivered, failures reset, the last error kept for the record
     receiver.status = 200
     t2 = t1 + dt.timedelta(seconds=20)
-    assert webhooks.deliver_due(demo, t2, box=box).delivered == 1
+    assert webhooks.deliver_due(demo, t2, http_sender, box=box).delivered == 1
     (row,) = _deliveries(demo)
     assert (row.status, row.attempts, row.last_error) == ("delivered", 3, None)
     sub_row = _subscription(demo, sub_id)
@@ -359,11 +356,11 @@ def test_a_failing_receiver_gets_retries_with_backoff_then_each_event_once(
 
     # a worker that died after POSTing but before recording sends the event again when its
     # claim lapses: the receiver drops it by event id
-    with demo.platform("test", write=True) as uow:
+    with platform_unit_of_work(demo, "test", write=True) as uow:
         again = uow.session.get_one(WebhookDelivery, row.id)
         again.status, again.next_attempt_at = "pending", t2
         uow.commit()
-    assert webhooks.deliver_due(demo, t2, box=box).delivered == 1
+    assert webhooks.deliver_due(demo, t2, http_sender, box=box).delivered == 1
     assert receiver.duplicates == [row.event_id] and receiver.handled == [row.event_id]
     assert len({r["headers"]["X-Tongban-Event-Id"] for r in receiver.requests}) == 1
 
@@ -376,7 +373,7 @@ def test_a_receiver_that_never_answers_fails_after_max_attempts(
     now = clock.now.astimezone(dt.UTC)
     waits = []
     for _ in range(webhooks.MAX_ATTEMPTS):
-        summary = webhooks.deliver_due(demo, now, box=box)
+        summary = webhooks.deliver_due(demo, now, http_sender, box=box)
         assert summary.claimed == 1
         (row,) = _deliveries(demo)
         if row.next_attempt_at is not None:
@@ -386,7 +383,7 @@ def test_a_receiver_that_never_answers_fails_after_max_attempts(
     assert (row.status, row.attempts) == ("failed", webhooks.MAX_ATTEMPTS)
     assert row.last_error == FAILURE_CONNECT  # connection refused, as a class only
     assert _subscription(demo, sub_id).failures == webhooks.MAX_ATTEMPTS
-    assert webhooks.deliver_due(demo, now + dt.timedelta(days=1), box=box).claimed == 0
+    assert webhooks.deliver_due(demo, now + dt.timedelta(days=1), http_sender, box=box).claimed == 0
     assert webhooks.backoff(30) == dt.timedelta(hours=1)
 
 
@@ -411,7 +408,7 @@ def test_a_sibling_county_neither_sees_nor_receives_the_others(
         with pytest.raises(NotFound):
             webhooks.unsubscribe(uow, user(demo, "harbin_admin"), yilan_sub)
     assert _subscription(demo, yilan_sub).active
-    webhooks.deliver_due(demo, clock.now, box=box)
+    webhooks.deliver_due(demo, clock.now, http_sender, box=box)
     assert {e["case"] for e in receiver.events()} == {number}
     assert [r["path"] for r in receiver.requests] == ["/tongban/events"] * 3  # none to /fz
     fangzheng_number = _accepted_case(demo, env, "230124")
@@ -427,7 +424,7 @@ def _graphql(
     db: Database, env: CaseEnv, username: str, query: str, **variables: Any
 ) -> tuple[dict[str, Any] | None, list[TongbanError]]:
     settings = load_settings({"TONGBAN_SEAL_KEY": "ab" * 32, **ALLOW})
-    platform = Platform(settings, db, env.schemas)
+    platform = Platform(settings, db, env.schemas, CAPABILITIES)
     actor = user(db, username)
     context = GraphQLContext(platform, env, Principal(actor, "user"), "test")
     result = graphql_schema.execute(query, variable_values=variables, context_value=context)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tongban.adapters.web.case_labels import EVENT_LABELS
+from tongban.core.cases.event_kinds import EVENT_KINDS, STEP_OPINIONS
 from tongban.services import webhooks
-from tongban.services.cases.event_kinds import EVENT_KINDS, STEP_OPINIONS
 from tongban.services.cases.steps import Opinion
 
 SERVICES = Path(__file__).resolve().parents[2] / "platform" / "tongban" / "services"
@@ -50,7 +50,7 @@ def test_the_list_of_event_kinds_is_the_code_s() -> None:
     in_code = _kinds_in_code()
     assert "DeadlinesRecomputed" in in_code and "StepCompleted" in in_code  # the scan works
     missing = {k: where for k, where in in_code.items() if k not in EVENT_KINDS}
-    assert missing == {}, "recorded but not in services/cases/event_kinds.py"
+    assert missing == {}, "recorded but not in core/cases/event_kinds.py"
     assert sorted(set(EVENT_KINDS) - set(in_code)) == [], "listed but never recorded"
     assert len(EVENT_KINDS) == len(set(EVENT_KINDS))
     assert set(STEP_OPINIONS) == {o.value for o in Opinion}
@@ -70,7 +70,8 @@ def test_webhooks_accept_known_kinds_and_refuse_unknown_ones() -> None:
     for unknown in (["CaseAccepte"], ["caseaccepted"], ["CaseHacked"], ["StepCompleted:x"]):
         with pytest.raises(webhooks.InvalidWebhook, match="没有这种事件类型") as caught:
             webhooks.check_events(unknown)
-        assert "unknown event kind" in caught.value.message
+        assert caught.value.reason == "WEBHOOK_EVENT_UNKNOWN"
+        assert "unknown event kind" in caught.value.render("en")
         assert caught.value.data["unknown"] == unknown
     with pytest.raises(webhooks.InvalidWebhook, match="1 到 50"):
         webhooks.check_events([])

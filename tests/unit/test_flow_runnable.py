@@ -111,7 +111,7 @@ def first_engine_error(flow: FlowDef, data: dict[str, Any], outcomes: list[Outco
     try:
         step = start(flow, data)
     except EngineError as error:
-        return str(error)
+        return error.render("en")
     seen: set[str] = set()
     todo: deque[FlowState] = deque([step.state])
     while todo:
@@ -129,7 +129,7 @@ def first_engine_error(flow: FlowDef, data: dict[str, Any], outcomes: list[Outco
                 try:
                     todo.append(complete(flow, state, node_id, outcome, data).state)
                 except EngineError as error:
-                    return f"{error} (completing {node_id} {outcome} in {key})"
+                    return f"{error.render('en')} (completing {node_id} {outcome} in {key})"
     return None
 
 
@@ -222,7 +222,7 @@ def test_the_refused_shape_fails_in_the_engine_and_its_fix_runs() -> None:
     ]
     flow, _ = parse_flow(merged)
     assert flow is not None
-    assert "reached from 'b' while already waiting" in (
+    assert "node m: reached from b while already waiting" in (
         first_engine_error(flow, {}, [Outcome.PASS]) or ""
     )
     fixed = copy.deepcopy(merged)

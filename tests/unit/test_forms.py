@@ -900,7 +900,7 @@ def test_data_that_makes_compiled_code_raise_is_validated_by_jsonschema(
     "keyword",
     [
         {"patternProperties": {"^x": {"type": "string"}}},
-        {"propertyNames": {"maxLength": 3}},
+        {"unevaluatedItems": False},
         {"contains": {"type": "string"}},
         {"multipleOf": 2},
         {"dependentSchemas": {"a": {"required": ["b"]}}},

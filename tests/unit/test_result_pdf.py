@@ -21,6 +21,7 @@ from tongban.adapters.documents.pdf import (
     ATTACHMENT_NAME,
     FONT_PACKAGE,
     FontMissing,
+    FontUnusable,
     ReportlabResultPdf,
     attached_sealed_json,
     cjk_font_path,
@@ -221,8 +222,10 @@ def test_missing_font_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monke
 def test_a_file_that_is_not_a_font_is_a_clear_error(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.ttf"
     bogus.write_bytes(b"not a font")
-    with pytest.raises(FontMissing, match="cannot use"):
+    with pytest.raises(FontUnusable) as caught:
         render_result_pdf(document(), font_path=bogus)
+    assert caught.value.reason == "FONT_UNUSABLE" and caught.value.data["path"] == str(bogus)
+    assert caught.value.render("en").startswith(f"cannot use {bogus} as the CJK font")
 
 
 # ----------------------------------------------------------------------------- files + verify

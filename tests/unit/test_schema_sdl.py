@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tongban.adapters.graphql.cli import REGENERATE, schema_sdl
+from tongban.commands.api import REGENERATE, schema_sdl
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "schema.graphql"
 

@@ -27,15 +27,17 @@ def test_round_trip_and_fresh_nonces() -> None:
 def test_wrong_configuration_key_cannot_decrypt() -> None:
     token = SealBox.from_setting(HEX_KEY).encrypt_private_key(PRIVATE, key_id="k1")
     other = SealBox.from_setting("ff" * 32)
-    with pytest.raises(SealError, match="wrong TONGBAN_SEAL_KEY"):
+    with pytest.raises(SealError, match="TONGBAN_SEAL_KEY 有误") as caught:
         other.decrypt_private_key(token, key_id="k1")
+    assert (caught.value.reason, caught.value.data) == ("STORED_KEY_UNREADABLE", {"key_id": "k1"})
 
 
 def test_ciphertext_is_bound_to_its_key_id() -> None:
     box = SealBox.from_setting(HEX_KEY)
     token = box.encrypt_private_key(PRIVATE, key_id="k1")
-    with pytest.raises(SealError, match="another key"):
+    with pytest.raises(SealError, match="属于另一把密钥") as caught:
         box.decrypt_private_key(token, key_id="k2")
+    assert caught.value.reason == "STORED_KEY_UNREADABLE"
 
 
 def test_tampered_or_foreign_values_are_refused() -> None:

@@ -319,7 +319,7 @@ def test_malformed_missing_field_and_bad_documents(
     assert "missing digest" in check(SealedDocument(sealed.document, seal), keys).message
     floaty = edited(sealed)
     floaty.document["fee"] = 12.5
-    assert "floats" in check(floaty, keys).message
+    assert "浮点数不能签章：/fee" in check(floaty, keys).message
     for data in (
         b"not json",
         b"[]",
@@ -361,15 +361,21 @@ def test_sealing_refuses_a_key_not_valid_now(
         SealKey(key.key_id, USCC, key.public_key_hex, key.valid_from, revoked_at=SIGNED_AT),
         SealKey(key.key_id, USCC, key.public_key_hex, SIGNED_AT + dt.timedelta(hours=1)),
     ):
-        with pytest.raises(InvalidState, match="not usable now"):
+        with pytest.raises(InvalidState, match="当前不可用") as caught:
             seal_document(result(), bad, GmsslSigner(*pairs["A"]), sm3_hex, SIGNED_AT)
+        assert (caught.value.reason, caught.value.data["key_id"]) == (
+            "SEAL_KEY_UNUSABLE",
+            key.key_id,
+        )
 
 
 def test_sealing_refuses_another_departments_document(
     pairs: dict[str, tuple[str, str]], keys: dict[str, SealKey]
 ) -> None:
-    with pytest.raises(SealError, match="department"):
+    with pytest.raises(SealError) as caught:
         seal_with(pairs["A"], keys["hlj-scjgj-2026"], result(department_uscc=OTHER_USCC))
+    assert caught.value.reason == "SEAL_DEPARTMENT_MISMATCH"
+    assert caught.value.data == {"document_department": OTHER_USCC, "key_department": USCC}
 
 
 def test_refusal_title() -> None:
@@ -406,10 +412,12 @@ def test_seal_key_from_bad_dicts(bad: Any) -> None:
 
 def test_seal_key_needs_aware_times_and_unique_ids(keys: dict[str, SealKey]) -> None:
     key = keys["hlj-scjgj-2026"]
-    with pytest.raises(SealError, match="timezone-aware"):
+    with pytest.raises(SealError) as naive:
         SealKey("k", USCC, key.public_key_hex, dt.datetime(2026, 1, 1))  # noqa: DTZ001
-    with pytest.raises(SealError, match="twice"):
+    assert (naive.value.reason, naive.value.data["field"]) == ("SEAL_KEY_TIME_NAIVE", "valid_from")
+    with pytest.raises(SealError) as twice:
         keys_by_id([key, key])
+    assert (twice.value.reason, twice.value.data) == ("SEAL_KEY_TWICE", {"key_id": key.key_id})
 
 
 # ----------------------------------------------------------------------------- service
@@ -432,12 +440,14 @@ def test_service_refuses_a_private_key_of_another_key(
     pairs: dict[str, tuple[str, str]], keys: dict[str, SealKey]
 ) -> None:
     service = SealService(GmsslSigner, VERIFIER, sm3_hex, clock=lambda: SIGNED_AT)
-    with pytest.raises(SealError, match="does not match"):
+    with pytest.raises(SealError) as caught:
         service.seal(result(), keys["hlj-scjgj-2026"], pairs["B"][0])
+    assert caught.value.reason == "SM2_KEY_MISMATCH"
 
 
 def test_service_refuses_unsafe_file_names(sealed: SealedDocument, tmp_path: Path) -> None:
     service = SealService(GmsslSigner, VERIFIER, sm3_hex)
     for stem in ("../escape", "a/b", ".hidden", "", "x..y"):
-        with pytest.raises(SealError, match="unsafe"):
+        with pytest.raises(SealError) as caught:
             service.write_result_files(sealed, tmp_path, stem)
+        assert (caught.value.reason, caught.value.data) == ("UNSAFE_RESULT_NAME", {"name": stem})

@@ -20,6 +20,7 @@ from tests.unit.test_documents import (
     uscc,
 )
 
+from tongban.adapters.files.config_io import validate_tree
 from tongban.adapters.files.tree import (
     TenantNode,
     owned_files,
@@ -29,7 +30,6 @@ from tongban.adapters.files.tree import (
 )
 from tongban.adapters.files.yaml_io import dump_canonical, load_yaml
 from tongban.core.errors import Violation
-from tongban.services.validation import validate_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "form_schemas"

@@ -80,8 +80,10 @@ def test_for_tenant_rejects_bad_entries() -> None:
     with pytest.raises(TongbanError) as bad_kind:
         WorkCalendar.for_tenant(TENANT, [(date(2026, 6, 15), "vacation")])
     assert bad_kind.value.code is ErrorCode.INVALID_INPUT
-    with pytest.raises(TongbanError, match="both"):
+    assert bad_kind.value.reason == "CALENDAR_ENTRY_KIND"
+    with pytest.raises(TongbanError, match="同时列为节假日和工作日") as both:
         LevelCalendar(TENANT, {date(2026, 6, 15): "a"}, {date(2026, 6, 15): "b"})
+    assert (both.value.reason, both.value.data["days"]) == ("CALENDAR_DAY_TWICE", ["2026-06-15"])
 
 
 def test_2027_is_provisional_by_the_statutory_rules() -> None:

@@ -1,29 +1,6 @@
 /** The designer's GraphQL calls (docs/schema.graphql and the designer contract). */
-import { ApiError, gql as strictGql } from "../lib/api";
+import { ApiError, gql } from "../lib/api";
 import type { Department, JsonSchema, MatterDocument, Problem } from "../lib/types";
-
-/** Until the server has the designer's new fields (Problem.target, contentHash, baseHash),
- * a query it refuses as unknown is asked again without them, so the screens work on both. */
-export function legacyQuery(query: string): string {
-  return query
-    .replace(/ target \{ kind id \}/g, "")
-    .replace(/ contentHash updatedAt submittedAt/g, "")
-    .replace(/, \$baseHash: String/g, "")
-    .replace(/, baseHash: \$baseHash/g, "");
-}
-
-const UNKNOWN_TO_SERVER = /Cannot query field|Unknown argument|Unknown type|is not defined/;
-
-async function gql<T>(query: string, variables: Record<string, unknown> = {}, init: { signal?: AbortSignal } = {}): Promise<T> {
-  try {
-    return await strictGql<T>(query, variables, init);
-  } catch (error) {
-    const legacy = legacyQuery(query);
-    if (!(error instanceof ApiError) || legacy === query || !UNKNOWN_TO_SERVER.test(error.message)) throw error;
-    const { baseHash: _unused, ...rest } = variables;
-    return strictGql<T>(legacy, rest, init);
-  }
-}
 
 export type Kind = "STANDARD" | "IMPLEMENTATION";
 export type Status = "DRAFT" | "SUBMITTED" | "REVIEWED" | "RETURNED" | "PUBLISHED";

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { groupChanges } from "./diff";
-import { legacyQuery } from "./api";
 import { reviewInput, verdictProblems, type Verdicts } from "./verdicts";
 
 const verdicts = (a: boolean | null, l: boolean | null, r: boolean | null, comment = ""): Verdicts => ({
@@ -43,12 +42,5 @@ describe("groupChanges", () => {
       ["flow", ["n1", "n2"]],
       ["zzz", ["x"]],
     ]);
-  });
-});
-
-describe("legacyQuery", () => {
-  it("drops only the fields and argument the server may not have yet", () => {
-    const query = "mutation ($document: GenericScalar!, $baseHash: String) { saveDraft(document: $document, baseHash: $baseHash) { version contentHash updatedAt submittedAt problems { code pointer message target { kind id } } } }";
-    expect(legacyQuery(query)).toBe("mutation ($document: GenericScalar!) { saveDraft(document: $document) { version problems { code pointer message } } }");
   });
 });

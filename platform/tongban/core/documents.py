@@ -146,6 +146,11 @@ def matter_file_name(code: str, kind: str) -> str:
 class MetaSchemaMissing(TongbanError):
     """The schema directory lacks a meta-schema: an installation problem, not a user's."""
 
+    reason = "META_SCHEMA_MISSING"
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(missing=missing)
+
 
 class MetaSchemas:
     """The meta-schemas (``form_schemas/*.json`` by ``$id``), compiled once for many documents."""
@@ -153,9 +158,7 @@ class MetaSchemas:
     def __init__(self, schemas: Mapping[str, Mapping[str, Any]]) -> None:
         missing = [sid for sid in META_SCHEMA_IDS if sid not in schemas]
         if missing:
-            raise MetaSchemaMissing(
-                "meta-schema(s) missing from the schema directory: " + ", ".join(missing)
-            )
+            raise MetaSchemaMissing(missing)
         registry: Registry[Any] = Registry().with_resources(
             (sid, Resource.from_contents(dict(doc), default_specification=DRAFT202012))
             for sid, doc in schemas.items()
@@ -225,8 +228,8 @@ def _schema_violations(error: ValidationError) -> Iterator[Violation]:
             )
         return
     if "propertyNames" in error.relative_schema_path and isinstance(instance, str):
-        allowed = error.validator_value if error.validator == "enum" else None
-        hint = f"; allowed here: {', '.join(allowed)}" if isinstance(allowed, list) else ""
+        values = error.validator_value if error.validator == "enum" else None
+        hint = f"; allowed here: {', '.join(values)}" if isinstance(values, list) else ""
         yield Violation(
             "SCHEMA_UNKNOWN_KEY",
             json_pointer([*path, instance]),

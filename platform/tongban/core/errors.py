@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -17,6 +18,7 @@ class ErrorCode(StrEnum):
     CONFORMANCE = "CONFORMANCE"
     INVALID_STATE = "INVALID_STATE"
     AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"  # a credential that does not act (HTTP 401)
 
 
 @dataclass(frozen=True, order=True)
@@ -131,19 +133,50 @@ class ChainBroken(InvalidState):
 
 
 class TenantScopeRequired(TongbanError):
-    """A tenant-scoped query ran without a tenant: a programming error, failing closed."""
+    """A tenant-scoped query ran without a tenant: a programming error, failing closed.
+    ``operation`` is ``query`` or ``write``."""
 
     code = ErrorCode.TENANT_SCOPE_REQUIRED
     reason = "TENANT_SCOPE_REQUIRED"
 
+    def __init__(self, operation: str = "query") -> None:
+        super().__init__(operation=operation)
+
+
+class OtherTenantsRow(Forbidden):
+    """A write of a row that belongs to a tenant the unit of work may not write."""
+
+    reason = "OTHER_TENANTS_ROW"
+
+    def __init__(self, entity: str) -> None:
+        super().__init__(entity=entity)
+
+
+class RowRefused(Forbidden):
+    """PostgreSQL's row-level security refused a row of another tenant."""
+
+    reason = "ROW_REFUSED"
+
+    def __init__(self) -> None:
+        super().__init__()
+
 
 class InvalidDefinition(TongbanError):
-    """A definition (or a file of definitions) has one or more violations."""
+    """A definition (or a file of definitions) has one or more violations.
+
+    The generic form takes a free ``message`` as its summary; a condition of its own
+    subclasses it (``core/definition_errors.py``) and calls ``_take`` with its fields.
+    """
 
     code = ErrorCode.INVALID_INPUT
     reason = "INVALID_DEFINITION"
 
-    def __init__(self, violations: list[Violation], message: str = "") -> None:
+    def __init__(self, violations: Sequence[Violation], message: str = "") -> None:
+        self._take(violations, summary=message or f"{len(violations)} 处问题")
+
+    def _take(self, violations: Sequence[Violation], **fields: Any) -> None:
+        """Keep the violations; ``data`` gets their ``count``, their text as ``problems``
+        (one per line) and ``fields`` (a subclass's own, for its catalogue entry)."""
         self.violations = sorted(violations)
-        summary = message or f"{len(self.violations)} 处问题"
-        super().__init__(summary=summary, problems="\n".join(str(v) for v in self.violations))
+        problems = "\n".join(str(v) for v in self.violations)
+        TongbanError.__init__(self, count=len(self.violations), problems=problems, **fields)

@@ -48,8 +48,9 @@ def sample_instance(schema: Mapping[str, Any], *, all_fields: bool = True) -> An
         return schema["const"]
     if schema.get("enum"):
         return schema["enum"][0]
-    if schema.get("oneOf") or schema.get("anyOf"):
-        return sample_instance((schema.get("oneOf") or schema.get("anyOf"))[0])
+    options = schema.get("oneOf") or schema.get("anyOf")
+    if options:
+        return sample_instance(options[0])
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")

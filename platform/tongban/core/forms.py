@@ -39,7 +39,8 @@ from referencing.exceptions import NoSuchAnchor, NoSuchResource, PointerToNowher
 from referencing.jsonschema import DRAFT202012
 
 from tongban.core.codes import USCC_CHARSET, id_card_problem, uscc_problem
-from tongban.core.errors import InvalidDefinition, Violation
+from tongban.core.definition_errors import FormSchemaInvalid, SharedSchemasInvalid
+from tongban.core.errors import Violation
 from tongban.core.form_compiler import (
     REQUIRED_EN,
     REQUIRED_ZH,
@@ -217,7 +218,7 @@ class SchemaRegistry:
                 continue
             resources.append((uri, resource))
         if problems:
-            raise InvalidDefinition(problems, "共享模式无效 (invalid shared schemas)")
+            raise SharedSchemasInvalid(problems)
         # Forms resolve references against these documents only (not against the official
         # meta-schemas jsonschema would add): a form has no business referencing those.
         self.registry: Registry[Any] = Registry().with_resources(resources)
@@ -595,7 +596,7 @@ class FormValidator:
     def __init__(self, schema: Mapping[str, Any], registry: SchemaRegistry) -> None:
         problems = check_form_schema(schema, registry)
         if problems:
-            raise InvalidDefinition(problems, "表单定义无效 (invalid form schema)")
+            raise FormSchemaInvalid(problems)
         schema = copy.deepcopy(schema)  # the validator must not change under its caller's edits
         self.schema: Mapping[str, Any] = schema
         self._validator = Draft202012Validator(

@@ -21,7 +21,25 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
-from tongban.core.errors import InvalidState, TongbanError
+from tongban.core.seal_errors import (
+    DepartmentMismatch,
+    DocumentNotObject,
+    FloatNotSealable,
+    KeyNotString,
+    LoneSurrogate,
+    NaiveSealTime,
+    NotJsonData,
+    SealError,
+    SealKeyFieldNotString,
+    SealKeyIdMissing,
+    SealKeyNotObject,
+    SealKeyPublicHex,
+    SealKeyTimeInvalid,
+    SealKeyTimeNaive,
+    SealKeyTwice,
+    SealKeyUnknownFields,
+    SealKeyUnusable,
+)
 
 ALG = "SM2-with-SM3"
 SEAL_FIELDS = ("alg", "key_id", "department_uscc", "signed_at", "digest", "signature")
@@ -49,10 +67,6 @@ class Verifier(Protocol):
         ...
 
 
-class SealError(TongbanError):
-    """Sealing is impossible: bad input, a key that is not valid now, a broken key record."""
-
-
 # ----------------------------------------------------------------------------- canonical JSON
 
 
@@ -60,9 +74,7 @@ def _check_canonical(value: Any, pointer: str) -> None:
     if value is None or isinstance(value, bool | int | str):
         return
     if isinstance(value, float):
-        raise SealError(
-            f"浮点数不能签章 (floats are not allowed in sealed JSON) at {pointer or '/'}"
-        )
+        raise FloatNotSealable(pointer)
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
             _check_canonical(item, f"{pointer}/{index}")
@@ -70,12 +82,10 @@ def _check_canonical(value: Any, pointer: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise SealError(
-                    f"JSON object keys must be strings, got {key!r} at {pointer or '/'}"
-                )
+                raise KeyNotString(pointer, repr(key))
             _check_canonical(item, f"{pointer}/{key}")
         return
-    raise SealError(f"{type(value).__name__} is not JSON data at {pointer or '/'}")
+    raise NotJsonData(pointer, type(value).__name__)
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -90,7 +100,7 @@ def canonical_json(obj: Any) -> bytes:
         text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise SealError(f"string is not valid Unicode (lone surrogate): {exc}") from exc
+        raise LoneSurrogate() from exc
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -121,7 +131,7 @@ def parse_json_strict(data: bytes) -> Any:
 def utc_iso(moment: dt.datetime) -> str:
     """``2026-05-01T08:00:00Z`` (microseconds kept when present)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise SealError("seal times must be timezone-aware")
+        raise NaiveSealTime()
     text = moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
     return text + "Z"
 
@@ -160,15 +170,13 @@ class SealKey:
 
     def __post_init__(self) -> None:
         if not self.key_id or not isinstance(self.key_id, str):
-            raise SealError("seal key needs a key_id")
+            raise SealKeyIdMissing()
         if not _PUBLIC_HEX.fullmatch(self.public_key_hex or ""):
-            raise SealError(
-                f"seal key {self.key_id}: public_key_hex must be 128 lowercase hex (x‖y)"
-            )
+            raise SealKeyPublicHex(self.key_id)
         for name in ("valid_from", "valid_until", "revoked_at"):
             moment = getattr(self, name)
             if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
-                raise SealError(f"seal key {self.key_id}: {name} must be timezone-aware")
+                raise SealKeyTimeNaive(self.key_id, name)
 
     def problem_at(self, moment: dt.datetime) -> str | None:
         """Why this key may not sign at ``moment``, or None if it may."""
@@ -194,13 +202,13 @@ class SealKey:
     def from_dict(cls, data: Mapping[str, Any]) -> SealKey:
         """Build from ``to_dict`` output; raises ``SealError`` naming what is wrong."""
         if not isinstance(data, Mapping):
-            raise SealError("a seal key must be a JSON object")
+            raise SealKeyNotObject()
         unknown = sorted(set(data) - {f for f in cls.__dataclass_fields__})
         if unknown:
-            raise SealError(f"seal key has unknown fields: {', '.join(unknown)}")
+            raise SealKeyUnknownFields(unknown)
         for name in ("key_id", "department_uscc", "public_key_hex", "valid_from"):
             if not isinstance(data.get(name), str):
-                raise SealError(f"seal key field {name} must be a string")
+                raise SealKeyFieldNotString(name)
         try:
             return cls(
                 key_id=data["key_id"],
@@ -211,7 +219,7 @@ class SealKey:
                 revoked_at=_parse_optional_utc(data.get("revoked_at")),
             )
         except ValueError as exc:
-            raise SealError(f"seal key {data.get('key_id')!r}: {exc}") from exc
+            raise SealKeyTimeInvalid(str(data.get("key_id")), str(exc)) from exc
 
 
 def keys_json(keys: Iterable[SealKey]) -> bytes:
@@ -226,7 +234,7 @@ def keys_by_id(keys: Iterable[SealKey]) -> dict[str, SealKey]:
     by_id: dict[str, SealKey] = {}
     for key in keys:
         if key.key_id in by_id:
-            raise SealError(f"seal key id {key.key_id} appears twice")
+            raise SealKeyTwice(key.key_id)
         by_id[key.key_id] = key
     return by_id
 
@@ -390,16 +398,13 @@ def seal_document(
 ) -> SealedDocument:
     """Seal ``document`` with ``key`` at ``now`` (the key must be valid at that moment)."""
     if not isinstance(document, dict):
-        raise SealError("a result document must be a JSON object")
+        raise DocumentNotObject()
     problem = key.problem_at(now)
     if problem:
-        raise InvalidState(f"印章密钥 {key.key_id} 当前不可用 (seal key not usable now): {problem}")
+        raise SealKeyUnusable(key.key_id, problem)
     own = document_department(document)
     if own is not None and own != key.department_uscc:
-        raise SealError(
-            f"文书决定机关 {own} 与印章所属单位 {key.department_uscc} 不一致 "
-            "(the document's department is not the seal key's department)"
-        )
+        raise DepartmentMismatch(own, key.department_uscc)
     seal: dict[str, Any] = {
         "alg": ALG,
         "key_id": key.key_id,

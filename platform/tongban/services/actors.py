@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core.applicants import normalize_id
-from tongban.core.errors import Forbidden, NotFound
+from tongban.core.errors import NotFound
 from tongban.core.roles import Role
+from tongban.services.errors import NotAMember, RoleRequired
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,9 @@ class Actor:
 
     def require(self, role: Role, tenant_code: str) -> None:
         if self.tenant_code != tenant_code:
-            raise Forbidden(f"用户 {self.username} 不属于单位 {tenant_code}")
+            raise NotAMember(self.username, tenant_code)
         if role not in self.roles:
-            raise Forbidden(f"用户 {self.username} 没有 {role.label}({role.value}) 角色")
+            raise RoleRequired(self.username, role.value)
 
 
 SYSTEM = Actor("system", "", frozenset(Role))
@@ -37,7 +39,7 @@ SYSTEM = Actor("system", "", frozenset(Role))
 
 def actor_for(db: Database, username: str) -> Actor:
     """The actor behind a tenant user's username (its tenant, roles and department)."""
-    with db.platform("map a username to its tenant") as uow:
+    with platform_unit_of_work(db, "map a username to its tenant") as uow:
         user = uow.departments.user(username)
         if user is None:
             raise NotFound("user", username)

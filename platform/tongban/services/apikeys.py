@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from tongban.adapters.db.api_models import ApiKey
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.models import utcnow
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
-from tongban.core.errors import InvalidDefinition, NotFound, Violation
+from tongban.core.definition_errors import ApiKeyRefused
+from tongban.core.errors import NotFound, Violation
 from tongban.core.roles import Role
 
 TOKEN_PREFIX = "tb_"
@@ -109,7 +111,7 @@ def create_key(
                 )
             )
     if problems or parsed_role is None:
-        raise InvalidDefinition(problems, "cannot create the API key")
+        raise ApiKeyRefused(problems)
     prefix = secrets.token_hex(4)
     while uow.session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix)) is not None:
         prefix = secrets.token_hex(4)  # pragma: no cover - 1 in 4 billion
@@ -173,7 +175,7 @@ def forget_verified(prefix: str) -> None:
 
 def _authenticate(db: Database, token: str, prefix: str) -> KeyIdentity | None:
     # Before we know the key we do not know its tenant: the one platform-scope read.
-    with db.platform("authenticate an API key", write=True) as uow:
+    with platform_unit_of_work(db, "authenticate an API key", write=True) as uow:
         row = uow.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
         expected = row.secret_hash if row is not None else _DUMMY_HASH
         matches = hmac.compare_digest(expected, hash_token(token))

@@ -15,19 +15,21 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import exists, or_, select
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.case_models import Case, CaseTask
 from tongban.adapters.db.models import CalendarArrangement, Tenant
 from tongban.adapters.db.tenant_guard import TenantScope
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
 from tongban.core.calendar_doc import ArrangementDay, ArrangementDoc
 from tongban.core.cases.workdays import ONE_DAY, DayAnswer
-from tongban.core.errors import Forbidden, NotFound, TongbanError
+from tongban.core.errors import NotFound, TongbanError
 from tongban.core.roles import Role
 from tongban.core.tenancy import NATION_CODE
 from tongban.services.actors import Actor
 from tongban.services.cases import deadlines, runtime
 from tongban.services.cases.runtime import FINAL, CaseEnv
 from tongban.services.cases.time import calendar_for, clear_calendar_cache
+from tongban.services.errors import PlatformAdminOnly, YearOutOfRange
 
 CALENDAR_ACTOR = Actor("system:calendar", "", frozenset())
 
@@ -96,7 +98,7 @@ def import_arrangement(
     db: Database, env: CaseEnv, tenant_code: str, doc: ArrangementDoc
 ) -> RecomputeSummary:
     """Load ``doc`` at ``tenant_code`` (one transaction), then recompute open 暂定 dates."""
-    with db.platform("calendar import", write=True) as uow:
+    with platform_unit_of_work(db, "calendar import", write=True) as uow:
         tenant = uow.tenants.get(tenant_code)
         save_arrangement(uow, tenant, doc)
         uow.commit()
@@ -128,7 +130,7 @@ def _provisional_cases(db: Database, tenant_code: str | None) -> list[tuple[str,
     open_task = exists().where(
         CaseTask.case_id == Case.id, CaseTask.status == "open", CaseTask.due_provisional
     )
-    with db.platform("calendar recompute") as uow:
+    with platform_unit_of_work(db, "calendar recompute") as uow:
         query = (
             select(Case.number, Tenant.code)
             .join(Tenant, Tenant.id == Case.tenant_id)
@@ -189,9 +191,7 @@ def year_view(uow: UnitOfWork, tenant_code: str, year: int) -> YearView:
     """``tenant_code``'s year through ``uow``'s scope (a sibling is "not found")."""
     tenant = require_visible(uow, tenant_code)
     if not 1949 <= year <= 2199:
-        raise TongbanError(
-            f"年份 {year} 超出范围 1949–2199 (year out of range)", data={"year": year}
-        )
+        raise YearOutOfRange(year, 1949, 2199)
     return YearView(tenant_code, year, tuple(year_days(uow, tenant, year)))
 
 
@@ -208,7 +208,4 @@ def require_visible(uow: UnitOfWork, tenant_code: str) -> Tenant:
 def require_platform_admin(actor: Actor) -> None:
     """Official arrangements are loaded by the platform's administrators (nation level)."""
     if actor.tenant_code != NATION_CODE or Role.ADMIN not in actor.roles:
-        raise Forbidden(
-            f"{actor.username} 不能载入放假安排：仅国家级平台管理员可以 "
-            "(only the platform administrator loads official arrangements)"
-        )
+        raise PlatformAdminOnly(actor.username)

@@ -1,25 +1,27 @@
-"""Configuration as code: load a ``tenants/`` tree into the database, export it back.
+"""Configuration as code: load a ``tenants/`` tree (as read by the files adapter,
+``adapters.files.config_io``) into the database, and export it back as data.
 
-``load_tree`` validates the whole tree first and writes nothing unless it is clean; then it
-applies everything in one transaction. It is idempotent: a matter whose published document
-is unchanged gets no new version. Tenants, departments, users and calendars are upserted;
-tenants and matters missing from the files are left alone (load never deletes definitions).
-``export_tree`` writes tenants and the published version of every matter in canonical form.
+``load_snapshot`` validates the whole tree first and writes nothing unless it is clean; then
+it applies everything in one transaction. It is idempotent: a matter whose published
+document is unchanged gets no new version. Tenants, departments, users and calendars are
+upserted; tenants and matters missing from the files are left alone (load never deletes
+definitions). ``export_nodes`` gives tenants and the published version of every matter, for
+the files adapter to write in canonical form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.models import Matter, MatterVersion, Tenant
 from tongban.adapters.db.repositories import tenant_ref
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
-from tongban.adapters.files.tree import TenantNode, read_tree, write_tree
+from tongban.core.config_tree import TenantNode, TreeSnapshot
+from tongban.core.definition_errors import LoadedMatterInvalid, TreeInvalid
 from tongban.core.documents import (
     CalendarDay,
     DepartmentDoc,
@@ -30,7 +32,6 @@ from tongban.core.documents import (
     matter_to_doc,
     parse_matter_doc,
 )
-from tongban.core.errors import Conflict, InvalidDefinition
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 from tongban.services.calendars import (
@@ -43,6 +44,7 @@ from tongban.services.calendars import (
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.cases.time import clear_calendar_cache
 from tongban.services.definitions import content_hash
+from tongban.services.errors import TreeConflict
 from tongban.services.schemas import Schemas
 from tongban.services.tenants import upsert_tenant
 from tongban.services.validation import validate_snapshot
@@ -72,22 +74,22 @@ class LoadSummary:
         return text
 
 
-def load_tree(
+def load_snapshot(
     db: Database,
-    directory: str | os.PathLike[str],
+    snapshot: TreeSnapshot,
     schemas: Schemas,
     env: CaseEnv | None = None,
+    *,
+    directory: str,
 ) -> LoadSummary:
-    """Load the tree; when it brings new official arrangements, open cases' 暂定 dates are
-    recomputed afterwards (each case its own transaction) with ``env``'s clock."""
-    snapshot = read_tree(Path(directory), schemas=schemas.meta)
+    """Load the tree read from ``directory``; when it brings new official arrangements, open
+    cases' 暂定 dates are recomputed afterwards (each case its own transaction) with
+    ``env``'s clock."""
     problems = validate_snapshot(snapshot, schemas)
     if problems:
-        raise InvalidDefinition(
-            problems, f"{directory}: {len(problems)} problem(s); nothing loaded"
-        )
+        raise TreeInvalid(problems, str(directory))
     summary = LoadSummary()
-    with db.platform(LOADER) as uow:
+    with platform_unit_of_work(db, LOADER) as uow:
         try:
             for loaded in snapshot.tenants:
                 upsert_tenant(uow, loaded.doc, loaded.parent_code)
@@ -103,9 +105,7 @@ def load_tree(
             uow.commit()
             clear_calendar_cache()
         except IntegrityError as exc:
-            raise Conflict(
-                f"{directory}: nothing loaded; the tree conflicts with the database: {exc.orig}"
-            ) from None
+            raise TreeConflict(directory, str(exc.orig)) from None
     if summary.calendars:
         why = "；".join(summary.calendars)
         summary.recomputed = recompute_provisional(db, env or CaseEnv(schemas), None, why)
@@ -155,12 +155,10 @@ def _publish_loaded(
     uow.session.flush()
 
 
-def export_tree(db: Database, directory: str | os.PathLike[str], schemas: Schemas) -> int:
-    """Write every tenant and published matter; returns the number of files written."""
-    with db.platform("tongban export") as uow:
-        nodes = [_node(uow, tenant, schemas) for tenant in uow.tenants.all()]
-    result = write_tree(nodes, directory)
-    return len(result.written)
+def export_nodes(db: Database, schemas: Schemas) -> list[TenantNode]:
+    """Every tenant and its published matters, as the files adapter writes them."""
+    with platform_unit_of_work(db, "tongban export") as uow:
+        return [_node(uow, tenant, schemas) for tenant in uow.tenants.all()]
 
 
 def _node(uow: UnitOfWork, tenant: Tenant, schemas: Schemas) -> TenantNode:
@@ -195,7 +193,7 @@ def _node(uow: UnitOfWork, tenant: Tenant, schemas: Schemas) -> TenantNode:
             document, tenant=tenant_ref(tenant), departments=usccs, schemas=schemas.meta
         )
         if parsed is None:
-            raise InvalidDefinition(problems, f"{tenant.code} {matter.kind} {matter.code}")
+            raise LoadedMatterInvalid(problems, tenant.code, matter.kind, matter.code)
         matters.append(parsed)
     parent = uow.tenants.by_id(tenant.parent_id).code if tenant.parent_id else None
     return TenantNode(doc, parent, tuple(matters), arrangement_docs(uow, tenant))

@@ -20,17 +20,19 @@ from typing import Any
 
 from tongban.adapters.db.models import Matter, MatterSubmission, MatterVersion, Review, Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.core.errors import (
-    Conflict,
-    ErrorCode,
-    Forbidden,
-    InvalidDefinition,
-    InvalidState,
-    NotFound,
-    Violation,
-)
+from tongban.core.definition_errors import NotPublishable, NotSubmittable
+from tongban.core.errors import Conflict, ErrorCode, InvalidDefinition, NotFound, Violation
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
+from tongban.services.errors import (
+    NothingPublished,
+    ReviewByChild,
+    ReviewNotDirectParent,
+    ReviewNotSubordinate,
+    UnderReview,
+    UnpublishedVersionExists,
+    VersionNotReady,
+)
 from tongban.services.matter_checks import check_matter_document
 from tongban.services.resolution import Resolver
 from tongban.services.schemas import Schemas
@@ -83,13 +85,16 @@ class DraftConflict(Conflict):
     """The draft changed since the editor loaded it (its base hash): nothing was saved."""
 
     code = ErrorCode.DRAFT_CONFLICT
+    reason = "DRAFT_CONFLICT"
 
     def __init__(self, kind: str, code: str, row: MatterVersion) -> None:
         by = row.updated_by or row.created_by
         super().__init__(
-            f"{kind} {code} v{row.version} 的草稿已被 {by} 修改，请重新载入后再保存 "
-            "(someone else saved this draft meanwhile)",
-            data={"currentHash": row.content_hash, "version": row.version, "updatedBy": by},
+            kind=kind,
+            matter=code,
+            currentHash=row.content_hash,
+            version=row.version,
+            updatedBy=by,
         )
 
 
@@ -160,7 +165,7 @@ def save_draft(
         # two saves on one base: the second waits for the first and then sees its hash
         uow.session.refresh(latest, with_for_update=True)
     if latest is not None and latest.status in ("submitted", "reviewed"):
-        raise Conflict(f"{kind} {code} v{latest.version} 正在审核中 (under review); 不能修改")
+        raise UnderReview(kind, code, latest.version)
     if (
         latest is not None
         and latest.status in EDITABLE
@@ -202,11 +207,11 @@ def start_draft(
     tenant = _own_tenant(uow, actor)
     matter = uow.matters.get(tenant.id, kind, code)
     if matter.published_version is None:
-        raise InvalidState(f"{kind} {code} 尚无已发布版本 (nothing published to start from)")
+        raise NothingPublished(kind, code)
     latest = uow.matters.latest_version(matter)
     assert latest is not None
     if latest.status != "published":
-        raise Conflict(f"{kind} {code} 已有未发布的 v{latest.version} ({latest.status})")
+        raise UnpublishedVersionExists(kind, code, latest.version, latest.status)
     published = uow.matters.version(matter, matter.published_version)
     return save_draft(uow, actor, published.document, schemas)
 
@@ -218,7 +223,7 @@ def submit(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schemas
     row = _latest_in(uow, matter, EDITABLE, "submit")
     problems = check_document(uow, tenant, row.document, schemas)
     if problems:
-        raise InvalidDefinition(problems, f"{kind} {code} v{row.version} 不能提交 (cannot submit)")
+        raise NotSubmittable(problems, kind, code, row.version)
     row.status = "submitted"
     row.submitted_at = dt.datetime.now(dt.UTC)
     uow.session.add(
@@ -251,10 +256,10 @@ def review(
     is_root_self_review = subject.id == reviewer.id and subject.parent_id is None
     if subject.parent_id != reviewer.id and not is_root_self_review:
         if subject.path.startswith(reviewer.path):
-            raise Forbidden("只能审核直接下级单位提交的事项 (only the direct parent reviews)")
+            raise ReviewNotDirectParent(subject.code, reviewer.code)
         if reviewer.path.startswith(subject.path):
-            raise Forbidden("下级单位不能审核上级单位的事项 (a child cannot review its parent)")
-        raise Forbidden("只能审核下级单位提交的事项 (not a subordinate tenant)")
+            raise ReviewByChild(subject.code, reviewer.code)
+        raise ReviewNotSubordinate(subject.code, reviewer.code)
     uow.grant_write(subject.id)
     matter = uow.matters.get(subject.id, kind, code)
     row = _latest_in(uow, matter, ("submitted",), "review")
@@ -285,7 +290,7 @@ def publish(uow: UnitOfWork, actor: Actor, kind: str, code: str, schemas: Schema
     row = _latest_in(uow, matter, ("reviewed",), "publish")
     problems = check_document(uow, tenant, row.document, schemas)
     if problems:
-        raise InvalidDefinition(problems, f"{kind} {code} v{row.version} 不能发布 (cannot publish)")
+        raise NotPublishable(problems, kind, code, row.version)
     row.status = "published"
     row.published_at = dt.datetime.now(dt.UTC)
     matter.published_version = row.version
@@ -355,10 +360,8 @@ def _latest_in(
 ) -> MatterVersion:
     latest = uow.matters.latest_version(matter)
     if latest is None or latest.status not in statuses:
-        state = "no version" if latest is None else f"v{latest.version} is {latest.status}"
-        raise InvalidState(
-            f"{matter.kind} {matter.code}: cannot {action} ({state}; needs {'/'.join(statuses)})"
-        )
+        status = "none" if latest is None else latest.status
+        raise VersionNotReady(matter.kind, matter.code, action, status, statuses)
     return latest
 
 

@@ -25,11 +25,12 @@ from tongban.adapters.db.models import (
 )
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.definition_diff import Change, diff_documents
-from tongban.core.errors import Conflict, NotFound
+from tongban.core.errors import NotFound
 from tongban.core.matters import StepKind
 from tongban.core.roles import STEP_ROLES, Role
 from tongban.services.actors import Actor
 from tongban.services.definitions import Verdict, matter_at, visible_versions
+from tongban.services.errors import AlreadyImplemented
 from tongban.services.matter_checks import check_matter_document
 from tongban.services.resolution import Resolver
 from tongban.services.schemas import Schemas
@@ -210,7 +211,7 @@ def implementation_template(
     if standard is None:
         raise NotFound("standard", code)
     if uow.matters.find(tenant.id, "implementation", code) is not None:
-        raise Conflict(f"本单位已有事项 {code} 的实施清单，请在原清单上修改 (already implemented)")
+        raise AlreadyImplemented(code)
     document = copy.deepcopy(dict(standard))
     document["kind"] = "implementation"
     steps = list(document.get("procedure", {}).get("steps", []))

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.login_models import ACCOUNT, ADDRESS, LoginAttempt, LoginCounter
 from tongban.adapters.db.models import Tenant, TenantUser
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
@@ -72,7 +73,7 @@ def account_key(username: str) -> str:
 def lock_of(db: Database, username: str, address: str, now: dt.datetime) -> Lock | None:
     """The lock on this account or address in force at ``now`` (the later one), or None."""
     keys = [(ACCOUNT, account_key(username)), (ADDRESS, address[:KEY_CHARS])]
-    with db.platform("login guard: is it locked") as uow:
+    with platform_unit_of_work(db, "login guard: is it locked") as uow:
         rows = [uow.session.get(LoginCounter, key) for key in keys]
         locks = [
             Lock(row.scope, row.locked_until)
@@ -113,7 +114,7 @@ def _record(
     now: dt.datetime,
     platform_admin: str,
 ) -> Lock | None:
-    with db.platform("login guard: record an attempt", write=True) as uow:
+    with platform_unit_of_work(db, "login guard: record an attempt", write=True) as uow:
         session = uow.session
         session.add(
             LoginAttempt(

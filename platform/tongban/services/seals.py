@@ -1,7 +1,7 @@
 """Sealing and verifying result documents: what the case engine and ``tongban verify`` call.
 
 ``SealService`` takes its cryptography and PDF renderer as arguments (the composition root
-wires gmssl and reportlab: ``tongban.adapters.crypto.gmssl_seal_service``), seals a result
+wires gmssl and reportlab: ``tongban.bootstrap.seal_service``), seals a result
 document, writes ``<stem>.json`` and ``<stem>.pdf``, and verifies either kind of file.
 """
 
@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from tongban.core.seal_errors import PdfRendererMissing, SealInvalidAfterSealing, UnsafeResultName
 from tongban.core.seals import (
     Digest,
     SealCheck,
     SealedDocument,
-    SealError,
     SealKey,
     SealReason,
     Signer,
@@ -95,7 +95,7 @@ class SealService:
         sealed = seal_document(document, key, signer, self._sm3, self._clock())
         check = self.verify(sealed, {key.key_id: key})
         if not check.valid:  # e.g. the private key does not belong to this public key
-            raise SealError(f"sealing produced an invalid seal: {'; '.join(check.problems)}")
+            raise SealInvalidAfterSealing(check.problems)
         return sealed
 
     def verify(self, sealed: SealedDocument, keys: Mapping[str, SealKey]) -> SealCheck:
@@ -106,7 +106,7 @@ class SealService:
 
     def _result_pdf(self) -> ResultPdf:
         if self._pdf is None:
-            raise SealError("no PDF renderer configured for result documents")
+            raise PdfRendererMissing()
         return self._pdf
 
     def write_result_files(
@@ -114,7 +114,7 @@ class SealService:
     ) -> tuple[Path, Path]:
         """Write ``<stem>.json`` (canonical sealed JSON) and ``<stem>.pdf``; return both paths."""
         if not _STEM.fullmatch(stem) or ".." in stem:
-            raise SealError(f"unsafe result file name {stem!r}")
+            raise UnsafeResultName(stem)
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         json_path, pdf_path = directory / f"{stem}.json", directory / f"{stem}.pdf"

@@ -8,7 +8,7 @@ of its own, so no other signed value of the app is a token) JSON payload::
 Signature and expiry are checked here without a database read. ``stp`` ties the token to the
 login's current password hash (and row): changing the password — the login's own 修改密码,
 or an administrator's reset — revokes every token issued before, with no token table and no
-new column. The web adapter (``adapters/web/person_tokens.py``) compares the stamp and maps
+new column. The web adapter (``adapters/http/person_tokens.py``) compares the stamp and maps
 the username to its tenant identity, as the session would.
 """
 
@@ -23,6 +23,8 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
+from tongban.core.errors import ErrorCode, TongbanError
+
 TOKEN_PREFIX = "tbu_"
 _SALT = "tongban.person-token.v1"
 _VERSION = 1
@@ -36,18 +38,39 @@ class Reason:
     REVOKED = "TOKEN_REVOKED"
 
 
-MESSAGES = {
-    Reason.INVALID: "令牌无效 (invalid token)",
-    Reason.EXPIRED: "令牌已过期，请重新获取 (token expired)",
-    Reason.REVOKED: "令牌已吊销：密码已修改、账号已停用或已不属于原单位 (token revoked)",
+class TokenRefused(TongbanError):
+    """A bearer token that does not act: ``reason`` (a ``Reason``) says why; the 401's
+    ``extensions.reason``. Raise it as ``TokenRefused.because(Reason.EXPIRED)``."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @staticmethod
+    def because(reason: str) -> TokenRefused:
+        return _REFUSALS[reason]()
+
+
+class TokenInvalid(TokenRefused):
+    reason = Reason.INVALID
+
+
+class TokenExpired(TokenRefused):
+    reason = Reason.EXPIRED
+
+
+class TokenRevoked(TokenRefused):
+    """The password changed, the login was deactivated or left its tenant."""
+
+    reason = Reason.REVOKED
+
+
+_REFUSALS: dict[str, type[TokenRefused]] = {
+    Reason.INVALID: TokenInvalid,
+    Reason.EXPIRED: TokenExpired,
+    Reason.REVOKED: TokenRevoked,
 }
-
-
-class TokenRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(MESSAGES[reason])
-        self.reason = reason
-        self.message = MESSAGES[reason]
 
 
 @dataclass(frozen=True)
@@ -107,16 +130,16 @@ def verify(secret_key: str, token: str, now: float | None = None) -> Claims:
     """The claims of a well-signed, unexpired token; else ``TokenRefused``. Expiry is only
     told for a token whose signature holds."""
     if not looks_like_token(token):
-        raise TokenRefused(Reason.INVALID)
+        raise TokenRefused.because(Reason.INVALID)
     try:
         payload: Any = _serializer(secret_key).loads(token[len(TOKEN_PREFIX) :])
     except BadData:
-        raise TokenRefused(Reason.INVALID) from None
+        raise TokenRefused.because(Reason.INVALID) from None
     claims = _claims(payload)
     if claims is None:
-        raise TokenRefused(Reason.INVALID)
+        raise TokenRefused.because(Reason.INVALID)
     if (time.time() if now is None else now) >= claims.expires_at:
-        raise TokenRefused(Reason.EXPIRED)
+        raise TokenRefused.because(Reason.EXPIRED)
     return claims
 
 

@@ -1,6 +1,6 @@
 """Lint a ``tenants/`` tree without a database: every problem, each with file and pointer.
 
-``read_tree`` reports what is wrong with single files. On top of that this checks the tree
+``read_tree`` (the files adapter) reports what is wrong with single files. On top of that this checks the tree
 (division codes against their place, levels, duplicate tenant codes, usernames and credit
 codes across tenants) and every parsed matter in its context through
 ``services.matter_checks.check_matter_document`` — the same checks the database services
@@ -10,12 +10,9 @@ included) against the nearest standard at its tenant or above.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
-from tongban.adapters.files.schemas import load_schema_dir
-from tongban.adapters.files.tree import LoadedMatter, LoadedTenant, TreeSnapshot, read_tree
+from tongban.core.config_tree import LoadedMatter, LoadedTenant, TreeSnapshot
 from tongban.core.errors import Violation
 from tongban.core.tenancy import ALLOWED_CHILD_LEVEL, division_code_problem
 from tongban.services.matter_checks import (
@@ -28,16 +25,9 @@ from tongban.services.schemas import Schemas
 TenantPath = tuple[str, ...]  # tenant codes from the root down
 
 
-def validate_tree(
-    root: str | os.PathLike[str], schema_dir: str | os.PathLike[str] | None = None
-) -> list[Violation]:
-    """Every problem of the tree under ``root``, sorted by file and pointer ([] = clean)."""
-    schemas = Schemas.from_documents(load_schema_dir(schema_dir))
-    return validate_snapshot(read_tree(Path(root), schemas=schemas.meta), schemas)
-
-
 def validate_snapshot(snapshot: TreeSnapshot, schemas: Schemas) -> list[Violation]:
-    """``validate_tree`` for a tree already read (``tongban load`` reads once, then checks)."""
+    """Every problem of a tree read by the files adapter (``adapters.files.config_io``
+    ``validate_tree``), sorted by file and pointer ([] = clean)."""
     found = dict.fromkeys(snapshot.violations)
     for violation in [*_tenant_violations(snapshot), *_matter_violations(snapshot, schemas)]:
         found.setdefault(violation)

@@ -9,28 +9,39 @@ unique-local, site-local, multicast, reserved, unspecified and cloud metadata ad
 refused, also when embedded in IPv6 (IPv4-mapped, 6to4, NAT64). ``TONGBAN_WEBHOOK_ALLOW``
 lists the networks and host names an intranet deployment may reach anyway.
 
-At delivery the name is resolved once, every address is checked, and the connection goes
-to a checked address (TLS still verifies the certificate for the name): a name that
-resolved to a public address when subscribing and to ``127.0.0.1`` now (DNS rebinding) is
-not sent. Redirects are never followed. A failure is reported as a class only
+At delivery the name is resolved once, every address is checked, and the sender
+(``adapters.tasks.http_sender``) connects to a checked address (TLS still verifies the
+certificate for the name): a name that resolved to a public address when subscribing and
+to ``127.0.0.1`` now (DNS rebinding) is not sent. Redirects are never followed. A failure is reported as a class only
 (``FAILURE_*``): the tenant learns that a delivery failed, not what answered where.
 """
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import os
 import re
 import socket
-import ssl
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tongban.core.errors import TongbanError
+from tongban.services.webhook_errors import (
+    AddressInvalid,
+    HostInvalid,
+    HostOrPortInvalid,
+    TargetIsThisMachine,
+    TargetNotAllowed,
+    UrlCharacters,
+    UrlCredentials,
+    UrlNotAscii,
+    UrlRequired,
+    UrlScheme,
+    UrlTooLong,
+)
+from tongban.services.webhook_errors import InvalidWebhook as InvalidWebhook
+from tongban.services.webhook_errors import TargetRefused as TargetRefused
 
 if TYPE_CHECKING:
     from tongban.config import Settings
@@ -66,14 +77,6 @@ _UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 _NUMBER = re.compile(r"0x[0-9a-f]*|0[0-7]*|[1-9][0-9]*")
 _HOST = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?")
-
-
-class InvalidWebhook(TongbanError):
-    """A subscription's URL or event list is not acceptable (INVALID_INPUT)."""
-
-
-class TargetRefused(InvalidWebhook):
-    """The target's host is, or resolves to, an address webhooks may not reach."""
 
 
 def system_resolver(host: str, port: int) -> list[IPAddress]:
@@ -149,44 +152,27 @@ def check_url(url: str) -> str:
     """The URL's form (no DNS): http(s), a host, no credentials, spaces or control
     characters, at most ``MAX_URL`` characters; ``InvalidWebhook`` says which rule failed."""
     if not isinstance(url, str) or not url:
-        raise InvalidWebhook("请填写回调网址 (a webhook URL is required)")
+        raise UrlRequired()
     if len(url) > MAX_URL:
-        raise InvalidWebhook(
-            f"回调网址最长 {MAX_URL} 个字符 (webhook URL must be at most {MAX_URL} characters)"
-        )
+        raise UrlTooLong(MAX_URL)
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c == "\\" for c in url):
-        raise InvalidWebhook(
-            "回调网址不能含空格、换行等空白或控制字符，也不能含反斜杠 "
-            f"(webhook URL must not contain spaces, CR/LF, control characters or '\\'): {url!r}"
-        )
+        raise UrlCharacters(repr(url))
     if not url.isascii():
-        raise InvalidWebhook(
-            "回调网址只能含 ASCII 字符：中文域名请用 punycode，路径请百分号编码 "
-            f"(webhook URL must be ASCII: punycode the host, percent-encode the path): {url!r}"
-        )
+        raise UrlNotAscii(repr(url))
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # an unbalanced or invalid [IPv6] host
-        raise InvalidWebhook(
-            f"回调网址的主机无效 (webhook URL has an invalid host): {url!r}"
-        ) from exc
+        raise HostInvalid(repr(url)) from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidWebhook(
-            f"回调网址须以 http:// 或 https:// 开头并带主机 "
-            f"(webhook URL must be http:// or https:// with a host): {url!r}"
-        )
+        raise UrlScheme(repr(url))
     if "@" in parts.netloc:
-        raise InvalidWebhook(
-            f"回调网址不能含用户名或密码 (webhook URL must not contain credentials): {url!r}"
-        )
+        raise UrlCredentials(repr(url))
     try:
         port = parts.port
     except ValueError:
         port = 0
     if not parts.hostname or port == 0:
-        raise InvalidWebhook(
-            f"回调网址的主机或端口无效 (webhook URL has an invalid host or port): {url!r}"
-        )
+        raise HostOrPortInvalid(repr(url))
     return url
 
 
@@ -204,11 +190,9 @@ def vet(url: str, policy: TargetPolicy, *, unresolved_ok: bool = False) -> Targe
     if numeric is not None:
         addresses = [numeric]
     elif _HOST.fullmatch(host) is None:
-        raise InvalidWebhook(f"回调网址的主机无效 (webhook URL has an invalid host): {host!r}")
+        raise HostInvalid(repr(host))
     elif _is_local_name(host) and not policy.allows_host(host):
-        raise TargetRefused(
-            f"{FAILURE_REFUSED}：{host} 是本机 (is this machine)", data={"host": host}
-        )
+        raise TargetIsThisMachine(host)
     else:
         try:
             addresses = policy.resolve(host, port)
@@ -220,13 +204,8 @@ def vet(url: str, policy: TargetPolicy, *, unresolved_ok: bool = False) -> Targe
     for address in addresses:
         problem = address_problem(address)
         if problem is not None and not (named_in_allow_list or policy.allows_address(address)):
-            shown = host if str(address) == host else f"{host} → {address}"
-            raise TargetRefused(
-                f"{FAILURE_REFUSED}：{shown} 是{problem}；内网回调须由部署方加入 {ALLOW_ENV} "
-                f"({shown} is {problem.split(' (')[-1].rstrip(')')}; "
-                f"an intranet target must be listed in {ALLOW_ENV})",
-                data={"host": host, "address": str(address)},
-            )
+            address_class = problem.split(" (")[-1].rstrip(")")
+            raise TargetNotAllowed(host, str(address), address_class)
     if not addresses:
         raise OSError(f"{host}: no address")
     return Target(url, https, host, port, path, tuple(addresses))
@@ -246,16 +225,14 @@ def numeric_host(host: str) -> IPAddress | None:
         try:
             return ipaddress.IPv6Address(text.split("%", 1)[0])
         except ValueError as exc:
-            raise InvalidWebhook(
-                f"回调网址的 IPv6 地址无效 (invalid IPv6 address): {host!r}"
-            ) from exc
+            raise AddressInvalid(repr(host), "IPv6") from exc
     parts = text[:-1].split(".") if text.endswith(".") else text.split(".")
     if not 1 <= len(parts) <= 4 or not all(_NUMBER.fullmatch(p) for p in parts):
         return None
     values = [_number(p) for p in parts]
     *head, last = values
     if any(v > 255 for v in head) or last >= 256 ** (5 - len(values)):
-        raise InvalidWebhook(f"回调网址的 IPv4 地址无效 (invalid IPv4 address): {host!r}")
+        raise AddressInvalid(repr(host), "IPv4")
     value = last
     for index, part in enumerate(head):
         value += part << (8 * (3 - index))
@@ -309,60 +286,7 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     return None
 
 
-# --- sending --------------------------------------------------------------------------------
-
-
-class _PinnedHTTP(http.client.HTTPConnection):
-    """Connects to one checked address; the Host header still names the URL's host."""
-
-    def __init__(self, target: Target, address: IPAddress, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._create_connection = _pinned(address, target.port)
-
-
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    """As ``_PinnedHTTP``, over TLS verified for the URL's host name."""
-
-    def __init__(self, target: Target, address: IPAddress, timeout: float) -> None:
-        context = ssl.create_default_context()
-        super().__init__(target.host, target.port, timeout=timeout, context=context)
-        self._create_connection = _pinned(address, target.port)
-
-
-def _pinned(address: IPAddress, port: int) -> Callable[..., socket.socket]:
-    def connect(
-        _where: tuple[str, int], timeout: float | None = None, source: Any = None
-    ) -> socket.socket:
-        return socket.create_connection((str(address), port), timeout, source)
-
-    return connect
-
-
-def post(target: Target, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
-    """POST ``body`` to a checked target within ``timeout`` seconds in all; the status.
-    Tries its addresses in turn until one accepts the connection; never follows a
-    redirect (a 3xx is returned as it is). Raises ``OSError`` when no answer came."""
-    deadline = time.monotonic() + timeout
-    error: OSError = OSError(f"{target.host}: no address")
-    for address in target.addresses:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"{target.host}: timed out")
-        kind = _PinnedHTTPS if target.https else _PinnedHTTP
-        connection = kind(target, address, remaining)
-        try:
-            try:
-                connection.connect()
-            except OSError as exc:  # refused or unreachable: the next address
-                error = exc
-                continue
-            connection.request("POST", target.request_path, body=body, headers=dict(headers))
-            response = connection.getresponse()
-            response.read(1024)
-            return int(response.status)
-        finally:
-            connection.close()
-    raise error
+# --- failures -------------------------------------------------------------------------------
 
 
 def failure_class(exc: BaseException) -> str:

@@ -15,7 +15,7 @@ from tongban.adapters.crypto.sm2 import (
 )
 
 if TYPE_CHECKING:
-    from tongban.services.seals import SealService
+    from tongban.services.seals import ResultPdf, SealService
 
 __all__ = [
     "GmsslSigner",
@@ -30,9 +30,9 @@ __all__ = [
 ]
 
 
-def gmssl_seal_service(font_path: str | None = None) -> SealService:
-    """The seal service wired with gmssl (SM2/SM3) and the reportlab result PDF."""
-    from tongban.adapters.documents.pdf import ReportlabResultPdf
+def gmssl_seal_service(pdf: ResultPdf | None = None) -> SealService:
+    """The seal service wired with gmssl (SM2/SM3); ``pdf`` reads and writes the result PDF
+    (the documents adapter's, passed in by ``tongban.bootstrap.seal_service``)."""
     from tongban.services.seals import SealService
 
-    return SealService(GmsslSigner, GmsslVerifier(), sm3_hex, pdf=ReportlabResultPdf(font_path))
+    return SealService(GmsslSigner, GmsslVerifier(), sm3_hex, pdf=pdf)

@@ -7,24 +7,17 @@ answers 503 with the reason, instead of the first sealed result failing with a 5
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tongban.adapters.crypto.seal_box import SealBox, seal_key_problem
 from tongban.adapters.db.api_models import WebhookSubscription
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.case_models import SealKeyRow
 from tongban.adapters.db.unit_of_work import Database
 from tongban.config import Settings, development_seal_key
-from tongban.core.seals import SealError
-
-
-@dataclass(frozen=True)
-class SealKeyStatus:
-    usable: bool
-    reason: str | None = None  # why not, naming the setting (never its value)
-    checked: str | None = None  # the stored key id that was opened, if any
+from tongban.core.seal_errors import SealError
+from tongban.services.platform import SealKeyStatus
 
 
 def seal_key_status(settings: Settings, db: Database) -> SealKeyStatus:
@@ -54,7 +47,7 @@ def seal_key_status(settings: Settings, db: Database) -> SealKeyStatus:
 
 
 def _newest_sealed(db: Database) -> tuple[str, str] | None:
-    with db.platform("seal key check") as uow:
+    with platform_unit_of_work(db, "seal key check") as uow:
         row = uow.session.execute(
             select(SealKeyRow.private_encrypted, SealKeyRow.key_id)
             .order_by(SealKeyRow.id.desc())

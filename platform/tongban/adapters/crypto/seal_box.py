@@ -18,34 +18,22 @@ import secrets
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tongban.core.seals import SealError
+from tongban.adapters.crypto.errors import (
+    PrivateKeyFormat,
+    SealBoxKeyLength,
+    StoredKeyFormat,
+    StoredKeyLength,
+    StoredKeyUnreadable,
+)
+from tongban.core.seal_errors import SealError
+from tongban.core.seal_key_setting import HEX64, MIN_PASSPHRASE, seal_key_problem
+
+__all__ = ["MIN_PASSPHRASE", "PREFIX", "SealBox", "derive_seal_key", "seal_key_problem"]
 
 PREFIX = "tbsk1:"
-MIN_PASSPHRASE = 16
 _SALT = b"tongban/seal-key/v1"
 _AAD = b"tongban/seal-private-key/v1|"
-_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _PRIVATE_HEX = re.compile(r"[0-9a-f]{64}")
-
-
-def seal_key_problem(setting: str) -> str | None:
-    """Why the TONGBAN_SEAL_KEY value cannot be used, or None (checked at start-up and by
-    ``/health``; the reason names the setting, never its value)."""
-    if not setting:
-        return (
-            "未配置 TONGBAN_SEAL_KEY，无法加解密印章私钥 "
-            "(TONGBAN_SEAL_KEY is not configured: seal private keys cannot be "
-            "encrypted/decrypted)"
-        )
-    if _HEX64.fullmatch(setting):
-        return None
-    if len(setting) < MIN_PASSPHRASE:
-        return (
-            f"TONGBAN_SEAL_KEY 须为 64 位十六进制或至少 {MIN_PASSPHRASE} 个字符的口令 "
-            f"(TONGBAN_SEAL_KEY must be 64 hex characters or a passphrase of at least "
-            f"{MIN_PASSPHRASE} characters)"
-        )
-    return None
 
 
 @functools.lru_cache(maxsize=4)
@@ -54,7 +42,7 @@ def derive_seal_key(setting: str) -> bytes:
     problem = seal_key_problem(setting)
     if problem is not None:
         raise SealError(problem)
-    if _HEX64.fullmatch(setting):
+    if HEX64.fullmatch(setting):
         return bytes.fromhex(setting)
     return hashlib.scrypt(
         setting.encode("utf-8"), salt=_SALT, n=2**15, r=8, p=1, maxmem=64 * 1024 * 1024, dklen=32
@@ -66,7 +54,7 @@ class SealBox:
 
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:
-            raise SealError("seal box key must be 32 bytes")
+            raise SealBoxKeyLength()
         self._aead = AESGCM(key)
 
     def __repr__(self) -> str:
@@ -78,22 +66,19 @@ class SealBox:
 
     def encrypt_private_key(self, private_hex: str, *, key_id: str) -> str:
         if not _PRIVATE_HEX.fullmatch(private_hex):
-            raise SealError("SM2 private key must be 64 lowercase hex characters")
+            raise PrivateKeyFormat()
         nonce = secrets.token_bytes(12)
         sealed = self._aead.encrypt(nonce, bytes.fromhex(private_hex), _AAD + key_id.encode())
         return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
     def decrypt_private_key(self, token: str, *, key_id: str) -> str:
         if not token.startswith(PREFIX):
-            raise SealError(f"seal key {key_id}: stored private key is not in {PREFIX} format")
+            raise StoredKeyFormat(key_id, PREFIX)
         try:
             raw = base64.urlsafe_b64decode(token[len(PREFIX) :].encode("ascii"))
             plain = self._aead.decrypt(raw[:12], raw[12:], _AAD + key_id.encode())
         except (ValueError, InvalidTag) as exc:
-            raise SealError(
-                f"seal key {key_id}: cannot decrypt the private key — wrong TONGBAN_SEAL_KEY, "
-                "or the stored value was altered or belongs to another key"
-            ) from exc
+            raise StoredKeyUnreadable(key_id) from exc
         if len(plain) != 32:
-            raise SealError(f"seal key {key_id}: decrypted private key has the wrong length")
+            raise StoredKeyLength(key_id)
         return plain.hex()

@@ -26,7 +26,16 @@ import secrets
 from gmssl import func, sm3
 from gmssl.sm2 import CryptSM2, default_ecc_table
 
-from tongban.core.seals import SealError
+from tongban.adapters.crypto.errors import (
+    DerivationFailed,
+    KeyMismatch,
+    NotOnCurve,
+    NotPublicKey,
+    PrivateKeyFormat,
+    PrivateKeyRange,
+    SigningFailed,
+    SpkiFormat,
+)
 
 N = int(default_ecc_table["n"], 16)
 P = int(default_ecc_table["p"], 16)
@@ -64,13 +73,13 @@ def on_curve(public_hex: str) -> bool:
 def public_key_of(private_hex: str) -> str:
     """d·G as x‖y hex for a private key d (64 hex, 1 ≤ d ≤ n - 2)."""
     if not _PRIVATE_HEX.fullmatch(private_hex):
-        raise SealError("SM2 private key must be 64 lowercase hex characters")
+        raise PrivateKeyFormat()
     d = int(private_hex, 16)
     if not 1 <= d <= N - 2:
-        raise SealError("SM2 private key out of range [1, n-2]")
+        raise PrivateKeyRange()
     point = _crypt(private_hex, "")._kg(d, G)
     if not isinstance(point, str) or not on_curve(point):
-        raise SealError("SM2 key derivation failed")
+        raise DerivationFailed()
     return point
 
 
@@ -84,7 +93,7 @@ def generate_keypair() -> tuple[str, str]:
 def public_key_pem(public_hex: str) -> str:
     """The SubjectPublicKeyInfo PEM OpenSSL reads (``openssl dgst -verify pub.pem``)."""
     if not on_curve(public_hex):
-        raise SealError("not an SM2 public key")
+        raise NotPublicKey()
     der = SPKI_PREFIX + b"\x04" + bytes.fromhex(public_hex)
     body = base64.encodebytes(der).decode("ascii")
     return f"-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----\n"
@@ -93,10 +102,10 @@ def public_key_pem(public_hex: str) -> str:
 def public_key_from_spki_der(der: bytes) -> str:
     """x‖y hex from an SM2 SubjectPublicKeyInfo DER (as ``openssl pkey -pubout -outform DER``)."""
     if len(der) != len(SPKI_PREFIX) + 65 or not der.startswith(SPKI_PREFIX + b"\x04"):
-        raise SealError("not an uncompressed SM2 SubjectPublicKeyInfo")
+        raise SpkiFormat()
     public_hex = der[-64:].hex()
     if not on_curve(public_hex):
-        raise SealError("SM2 public key is not on the curve")
+        raise NotOnCurve()
     return public_hex
 
 
@@ -149,7 +158,7 @@ class GmsslSigner:
 
     def __init__(self, private_hex: str, public_hex: str) -> None:
         if public_key_of(private_hex) != public_hex:
-            raise SealError("SM2 private key does not match the public key")
+            raise KeyMismatch()
         self._crypt = _crypt(private_hex, public_hex)
         self.public_hex = public_hex
 
@@ -162,7 +171,7 @@ class GmsslSigner:
             signature = self._crypt.sign_with_sm3(data, random_hex_str=f"{k:064x}")
             if signature and decode_signature(signature) is not None:
                 return str(signature)
-        raise SealError("SM2 signing failed repeatedly")  # ~never: each retry fails w.p. ~2^-255
+        raise SigningFailed()  # ~never: each retry fails w.p. ~2^-255
 
 
 class GmsslVerifier:

@@ -8,16 +8,17 @@ spent about 2 ms of Python on that where the statements themselves take about 0.
 value goes through SQLAlchemy's own type processors for the engine's dialect, so what this
 writes is exactly what the ORM reads back, on SQLite and PostgreSQL.
 
-- Records (``CaseRecord``, ``TaskRecord``) carry the same attribute names as the ORM
-  classes and remember which attributes were set; ``flush`` writes just those. Replacing a
-  JSON value marks it; changing one in place does not (assign a new list or dict).
+- Rows become the core's ``Case`` and ``Task`` (core/cases/case.py) through one mapping
+  (``case_of``, ``task_of``), for commands and for reads alike; the store remembers each
+  row as read and ``flush`` writes the columns that differ. Replacing a JSON value is a
+  change; changing one in place is not (assign a new list or dict).
 - One record per row per unit of work (an identity map): a command that reaches a linked
   case (an escalation's answer, a joint matter's sub-case) sees the same objects.
 - Optimistic versions: a case update checks and bumps ``row_version``; a lost race raises
   ``Conflict``. Commands also lock the case row on load (PostgreSQL ``FOR UPDATE``; SQLite's
   writer lock is taken when the unit of work begins).
-- Tenant scope, as the ORM tenant guard does it: a case outside the unit of work's visible
-  tenants is "not found"; a write to a tenant it may not write raises ``Forbidden``. The one
+- Tenant scope, by the case table's rule (visibility.py, as the ORM guard applies it): a
+  case outside the unit of work's subtree is "not found"; a write to a tenant it may not write raises ``Forbidden``. The one
   exception is a case reached by a link (``by_link``): the link is the platform's relation.
 - New cases are inserted at once (their id is needed); task and event rows and updates are
   written by ``flush``: before the commit, and before any ORM query in the same session.
@@ -25,8 +26,7 @@ writes is exactly what the ORM reads back, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -34,75 +34,88 @@ from sqlalchemy import Table, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import IntegrityError
 
-from tongban.adapters.db import row_security
+from tongban.adapters.db import row_security, visibility
+from tongban.adapters.db.case_models import Case as CaseRow
 from tongban.adapters.db.case_models import (
-    Case,
     CaseEvent,
     CaseSerial,
     CaseTask,
     SupervisionAlert,
 )
 from tongban.adapters.db.models import Matter
-from tongban.adapters.db.tenant_guard import PlatformScope, Scope
-from tongban.core.errors import Conflict, Forbidden
+from tongban.adapters.db.visibility import Scope
+from tongban.core.cases.case import Case, CaseStatus, Task, TaskStatus
+from tongban.core.cases.errors import CaseChangedMeanwhile, CaseRowsNotWritable
 
 Processor = Callable[[Any], Any] | None
 
 
-class Record:
-    """A row as a plain object that remembers which columns were set since it was read."""
-
-    table: ClassVar[Table]
-    columns: ClassVar[tuple[str, ...]]
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-        self.__dict__["_dirty"] = set()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self.__dict__[name] = value
-        self._dirty.add(name)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(id={self.__dict__.get('id')})"
-
-
-class CaseRecord(Record):
-    table = Case.__table__  # type: ignore[assignment]
-    columns = tuple(c.name for c in Case.__table__.columns)
-
-
-class TaskRecord(Record):
-    table = CaseTask.__table__  # type: ignore[assignment]
-    columns = tuple(c.name for c in CaseTask.__table__.columns)
-
-
+CASE_COLUMNS = tuple(c.name for c in CaseRow.__table__.columns)
+TASK_COLUMNS = tuple(c.name for c in CaseTask.__table__.columns)
 EVENT_COLUMNS = tuple(c.name for c in CaseEvent.__table__.columns if c.name != "id")
 
 
-def new_case(**values: Any) -> CaseRecord:
-    """A case not yet stored, with the model's defaults for what ``values`` leaves out."""
-    row = dict.fromkeys(CaseRecord.columns)
-    row.update(
-        pauses=[],
-        supplement_count=0,
-        notify_and_commit=False,
-        deadline_provisional=False,
-        verification_due_provisional=False,
-        row_version=1,
-        audit_seq=0,
-        audit_head="0" * 64,
-        created_at=dt.datetime.now(dt.UTC),
-    )
-    row.update(values)
-    return CaseRecord(row)
+def case_of(row: Mapping[Any, Any]) -> Case:
+    """The one mapping of a ``case`` row (column name → value, as SQLAlchemy's types read
+    it) to the core model."""
+    return _case({name: row[name] for name in CASE_COLUMNS})
 
 
-def new_task(**values: Any) -> TaskRecord:
-    row = dict.fromkeys(TaskRecord.columns)
-    row.update(name="", days=0, due_provisional=False)
-    row.update(values)
-    return TaskRecord(row)
+def task_of(row: Mapping[Any, Any]) -> Task:
+    """The one mapping of a ``case_task`` row to the core model."""
+    return _task({name: row[name] for name in TASK_COLUMNS})
+
+
+def _case(values: dict[str, Any]) -> Case:
+    # the model's fields are the columns: filled directly, as the dataclass would (a command
+    # loads a case and its tasks several times; __init__ with defaults costs ~10x this)
+    case = object.__new__(Case)
+    fields = case.__dict__
+    fields.update(values)
+    fields["status"] = CaseStatus(values["status"])
+    fields["transitions"] = []
+    return case
+
+
+def _task(values: dict[str, Any]) -> Task:
+    task = object.__new__(Task)
+    task.__dict__.update(values)
+    task.__dict__["status"] = TaskStatus(values["status"])
+    return task
+
+
+def case_columns() -> tuple[Any, ...]:
+    """The ORM attributes of every ``case`` column, to select rows for ``case_of`` under
+    the tenant guard (a select of ORM attributes builds no ORM objects)."""
+    return tuple(getattr(CaseRow, name) for name in CASE_COLUMNS)
+
+
+def task_columns() -> tuple[Any, ...]:
+    return tuple(getattr(CaseTask, name) for name in TASK_COLUMNS)
+
+
+def _row(model: Case | Task, columns: tuple[str, ...]) -> dict[str, Any]:
+    values = model.__dict__
+    row = {name: values[name] for name in columns}
+    row["status"] = str(row["status"])
+    return row
+
+
+def _changed(model: Case | Task, seen: dict[str, Any]) -> list[str]:
+    """The columns whose value differs from the row as read (a status enum equals its
+    stored text); unchanged JSON is usually the very object read, so ``is`` answers first."""
+    now = model.__dict__
+    return [
+        name
+        for name, old in seen.items()
+        if (new := now[name]) is not old and new != old and name != "id"
+    ]
+
+
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 @dataclass(frozen=True)
@@ -164,7 +177,7 @@ class _Dialect:
 
     def __init__(self, dialect: Dialect) -> None:
         self.sqlite = dialect.name == "sqlite"
-        self.case = _Codec.of(Case.__table__, dialect)  # type: ignore[arg-type]
+        self.case = _Codec.of(CaseRow.__table__, dialect)  # type: ignore[arg-type]
         self.task = _Codec.of(CaseTask.__table__, dialect)  # type: ignore[arg-type]
         self.event = _Codec.of(CaseEvent.__table__, dialect)  # type: ignore[arg-type]
         self.integrity_error: type[Exception] = dialect.dbapi.IntegrityError  # type: ignore[union-attr]
@@ -185,18 +198,18 @@ class _Dialect:
         names = ", ".join(self.event.quoted[c] for c in EVENT_COLUMNS)
         values = ", ".join(p for _ in EVENT_COLUMNS)
         self.insert_event = f"INSERT INTO {self.event.name} ({names}) VALUES ({values})"
-        alert = SupervisionAlert.__table__
+        alert = _table(SupervisionAlert)
         self.chain_tail = (
             f"SELECT a.n, e.* FROM (SELECT count(*) AS n FROM {alert.name} "
             f"WHERE case_id = {p} AND kind = {p}) a LEFT JOIN "
             f"({self.event.select()} WHERE case_id = {p} ORDER BY seq DESC LIMIT 1) e ON 1 = 1"
         )
-        matter = Matter.__table__
+        matter = _table(Matter)
         self.published = (
             f"SELECT id, published_version FROM {matter.name} WHERE tenant_id = {p} "
             f"AND kind = 'implementation' AND code = {p}"
         )
-        serial = CaseSerial.__table__
+        serial = _table(CaseSerial)
         self.next_serial = (
             f"INSERT INTO {serial.name} (implementation_code, day, last) VALUES ({p}, {p}, 1) "
             f"ON CONFLICT (implementation_code, day) DO UPDATE SET last = {serial.name}.last + 1 "
@@ -255,7 +268,7 @@ class SerialSource:
     def next(self, implementation_code: str, day: str) -> int:
         connection = self._pool.connect()
         try:
-            cursor = connection.cursor()
+            cursor: Any = connection.cursor()  # the driver's (DB-API, untyped)
             cursor.execute(self._sql, (implementation_code, day))
             serial = int(cursor.fetchone()[0])
             cursor.close()
@@ -289,10 +302,11 @@ class CaseStore:
 
     def _reset(self) -> None:
         self._cursor: Any = None
-        self._cases: dict[int, CaseRecord] = {}
-        self._open: dict[int, list[TaskRecord]] = {}
-        self._new_tasks: list[TaskRecord] = []
-        self._known_tasks: list[TaskRecord] = []
+        self._cases: dict[int, Case] = {}
+        self._seen: dict[int, dict[str, Any]] = {}  # id(model) → its row as last read/written
+        self._open: dict[int, list[Task]] = {}
+        self._new_tasks: list[Task] = []
+        self._known_tasks: list[Task] = []
         self._events: list[tuple[Any, ...]] = []
 
     def forget(self) -> None:
@@ -301,17 +315,17 @@ class CaseStore:
 
     # --- reading ---------------------------------------------------------------------
 
-    def by_number(self, number: str, *, lock: bool = True) -> CaseRecord | None:
+    def by_number(self, number: str, *, lock: bool = True) -> Case | None:
         sql = self._sql.case_by_number_locked if lock else self._sql.case_by_number
         return self._one(sql, (number,))
 
-    def by_id(self, case_id: int, *, lock: bool = True) -> CaseRecord | None:
+    def by_id(self, case_id: int, *, lock: bool = True) -> Case | None:
         held = self._cases.get(case_id)
         if held is not None:
             return held
         return self._one(self._sql.case_by_id_locked if lock else self._sql.case_by_id, (case_id,))
 
-    def by_link(self, case_id: int, *, lock: bool = True) -> CaseRecord | None:
+    def by_link(self, case_id: int, *, lock: bool = True) -> Case | None:
         """A case reached through a link from a case already loaded here (its
         ``origin_case_id`` or ``joint_case_id``, a task's ``linked_case_id``), locked unless
         ``lock`` is False, whatever this unit of work may see: links between cases are the
@@ -324,23 +338,21 @@ class CaseStore:
         row = self._execute(sql, (case_id,)).fetchone()
         if row is None:
             return None
-        case = CaseRecord(self._sql.case.decode(row))
-        self._cases[case.id] = case
-        return case
+        return self._hold(self._sql.case.decode(row))
 
-    def by_idempotency_key(self, tenant_id: int, key: str) -> CaseRecord | None:
+    def by_idempotency_key(self, tenant_id: int, key: str) -> Case | None:
         return self._one(self._sql.case_by_key, (tenant_id, key))
 
     def published_version(self, tenant_id: int, code: str) -> tuple[int, int] | None:
         """The tenant's implementation ``code``: (matter id, published version), if any."""
-        if not self._visible(tenant_id):
+        if not visibility.may_read(self._scope(), "matter", tenant_id):
             return None
         row = self._execute(self._sql.published, (tenant_id, code)).fetchone()
         if row is None or row[1] is None:
             return None
         return int(row[0]), int(row[1])
 
-    def chain_tail(self, case: CaseRecord, alert_kind: str) -> tuple[bool, dict[str, Any] | None]:
+    def chain_tail(self, case: Case, alert_kind: str) -> tuple[bool, dict[str, Any] | None]:
         """In one statement: whether an alert of ``alert_kind`` was raised on the case, and
         its last stored event (columns by name; None if it has none)."""
         if self._events:
@@ -349,25 +361,26 @@ class CaseStore:
         last = self._sql.event.decode(row[1:]) if row[1] is not None else None
         return bool(row[0]), last
 
-    def open_tasks(self, case: CaseRecord) -> list[TaskRecord]:
+    def open_tasks(self, case: Case) -> list[Task]:
         """The case's open tasks in the order they opened; the list is the store's own."""
-        tasks = self._open.get(case.id)
+        key = case.key
+        tasks = self._open.get(key)
         if tasks is None:
             codec = self._sql.task
-            rows = self._execute(self._sql.open_tasks, (case.id,)).fetchall()
-            tasks = [TaskRecord(codec.decode(row)) for row in rows]
+            rows = self._execute(self._sql.open_tasks, (key,)).fetchall()
+            tasks = [self._held_task(codec.decode(row)) for row in rows]
             self._known_tasks.extend(tasks)
-            self._open[case.id] = tasks
+            self._open[key] = tasks
         return tasks
 
-    def done_tasks(self, case: CaseRecord) -> list[TaskRecord]:
+    def done_tasks(self, case: Case) -> list[Task]:
         """Completed human steps, oldest first (what an escalation carries up)."""
         self.flush()
         codec = self._sql.task
         rows = self._execute(self._sql.done_tasks, (case.id,)).fetchall()
-        return [TaskRecord(codec.decode(row)) for row in rows]
+        return [_task(codec.decode(row)) for row in rows]
 
-    def _one(self, sql: str, params: tuple[Any, ...]) -> CaseRecord | None:
+    def _one(self, sql: str, params: tuple[Any, ...]) -> Case | None:
         row = self._execute(sql, params).fetchone()
         if row is None:
             return None
@@ -375,11 +388,20 @@ class CaseStore:
         held = self._cases.get(values["id"])
         if held is not None:
             return held
-        if not self._visible(values["tenant_id"]):
+        if not visibility.may_read(self._scope(), "case", values["tenant_id"]):
             return None
-        case = CaseRecord(values)
-        self._cases[case.id] = case
+        return self._hold(values)
+
+    def _hold(self, values: dict[str, Any]) -> Case:
+        case = _case(values)
+        self._seen[id(case)] = values  # as read: what flush compares the model with
+        self._cases[values["id"]] = case
         return case
+
+    def _held_task(self, values: dict[str, Any]) -> Task:
+        task = _task(values)
+        self._seen[id(task)] = values
+        return task
 
     # --- writing ---------------------------------------------------------------------
 
@@ -390,34 +412,35 @@ class CaseStore:
             return self._serials.next(implementation_code, day)
         return int(self._execute(self._sql.next_serial, (implementation_code, day)).fetchone()[0])
 
-    def add_case(self, case: CaseRecord) -> CaseRecord:
+    def add_case(self, case: Case) -> Case:
         """Insert at once: the id is needed by what follows. A duplicate idempotency key or
         number raises SQLAlchemy's ``IntegrityError``."""
         self._check_writable(case.tenant_id)
         codec = self._sql.case
         columns = tuple(c for c in codec.columns if c != "id")
-        params = tuple(codec.params(columns, case.__dict__))
+        row = _row(case, CASE_COLUMNS)
+        params = tuple(codec.params(columns, row))
         sql = self._sql.insert(codec, columns)
         try:
             cursor = self._execute(sql, params)
         except self._sql.integrity_error as exc:
             raise IntegrityError(sql, params, exc) from exc
-        case.__dict__["id"] = cursor.lastrowid if self._sql.sqlite else cursor.fetchone()[0]
-        case._dirty.clear()
+        case.id = row["id"] = cursor.lastrowid if self._sql.sqlite else cursor.fetchone()[0]
+        self._seen[id(case)] = row
         self._cases[case.id] = case
         self._open[case.id] = []
         return case
 
-    def add_task(self, case: CaseRecord, task: TaskRecord) -> None:
+    def add_task(self, case: Case, task: Task) -> None:
         """A new open task of ``case`` (inserted by ``flush``)."""
         self._check_writable(task.tenant_id)
         self.open_tasks(case).append(task)
         self._new_tasks.append(task)
 
-    def close_tasks(self, case: CaseRecord, gone: Iterable[TaskRecord]) -> None:
+    def close_tasks(self, case: Case, gone: Iterable[Task]) -> None:
         """Drop tasks that are no longer open from the case's open list."""
         ids = {id(t) for t in gone}
-        tasks = self._open.get(case.id)
+        tasks = self._open.get(case.key)
         if tasks is not None:
             tasks[:] = [t for t in tasks if id(t) not in ids]
 
@@ -429,20 +452,19 @@ class CaseStore:
     def flush(self) -> None:
         """Write what changed: case updates (version-checked), new and changed tasks, events."""
         for case in self._cases.values():
-            if case._dirty:
-                self._update_case(case)
+            self._update_case(case)
         task_codec = self._sql.task
         for task in self._known_tasks:
-            if task._dirty:
-                self._update(task_codec, task)
+            self._update_task(task)
         if self._new_tasks:
             columns = tuple(c for c in task_codec.columns if c != "id")
             sql = self._sql.insert(task_codec, columns)
             for task in self._new_tasks:
-                params = tuple(task_codec.params(columns, task.__dict__))
-                cursor = self._execute(sql, params)
-                task.__dict__["id"] = cursor.lastrowid if self._sql.sqlite else cursor.fetchone()[0]
-                task._dirty.clear()
+                self._check_writable(task.tenant_id)
+                row = _row(task, TASK_COLUMNS)
+                cursor = self._execute(sql, tuple(task_codec.params(columns, row)))
+                task.id = row["id"] = cursor.lastrowid if self._sql.sqlite else cursor.fetchone()[0]
+                self._seen[id(task)] = row
             self._known_tasks.extend(self._new_tasks)
             self._new_tasks = []
         if self._events:
@@ -450,33 +472,39 @@ class CaseStore:
                 self._execute(self._sql.insert_event, params)
             self._events = []
 
-    def _update_case(self, case: CaseRecord) -> None:
+    def _update_case(self, case: Case) -> None:
+        seen = self._seen[id(case)]
+        changed = _changed(case, seen)
+        if not changed:
+            return
+        row = _row(case, CASE_COLUMNS)
         self._check_writable(case.tenant_id)
         codec = self._sql.case
-        columns = (*sorted(case._dirty - {"id", "row_version"}), "row_version")
-        old = case.row_version
-        case.__dict__["row_version"] = old + 1
-        params = (*codec.params(columns, case.__dict__), case.id, old)
+        columns = (*sorted(set(changed) - {"row_version"}), "row_version")
+        old = seen["row_version"]
+        case.row_version = row["row_version"] = old + 1
+        params = (*codec.params(columns, row), case.id, old)
         cursor = self._execute(self._sql.update(codec, columns, versioned=True), params)
         if cursor.rowcount != 1:
-            raise Conflict(f"办件 {case.number} 已被他人同时修改，请刷新后重试 (changed meanwhile)")
-        case._dirty.clear()
+            raise CaseChangedMeanwhile(case.number)
+        self._seen[id(case)] = row
 
-    def _update(self, codec: _Codec, record: Record) -> None:
-        self._check_writable(record.tenant_id)
-        columns = tuple(sorted(record._dirty - {"id"}))
-        params = (*codec.params(columns, record.__dict__), record.id)
+    def _update_task(self, task: Task) -> None:
+        seen = self._seen[id(task)]
+        changed = _changed(task, seen)
+        if not changed:
+            return
+        row = _row(task, TASK_COLUMNS)
+        self._check_writable(task.tenant_id)
+        codec = self._sql.task
+        columns = tuple(sorted(changed))
+        params = (*codec.params(columns, row), task.id)
         self._execute(self._sql.update(codec, columns, versioned=False), params)
-        record._dirty.clear()
-
-    def _visible(self, tenant_id: int) -> bool:
-        scope = self._scope()
-        return isinstance(scope, PlatformScope) or tenant_id in scope.visible_ids
+        self._seen[id(task)] = row
 
     def _check_writable(self, tenant_id: int) -> None:
-        scope = self._scope()
-        if not isinstance(scope, PlatformScope) and tenant_id not in scope.writable_ids:
-            raise Forbidden("case rows of another tenant cannot be written here")
+        if not visibility.may_write(self._scope(), tenant_id):
+            raise CaseRowsNotWritable(tenant_id)
 
     # --- the connection --------------------------------------------------------------
 

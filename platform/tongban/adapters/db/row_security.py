@@ -1,16 +1,19 @@
 """PostgreSQL row-level security: the second wall behind the tenant guard (tenant_guard.py).
 
-The rule is the guard's, stated once and enforced twice. Every ``TenantScoped`` table
-(``TENANT_TABLES``; a test keeps the list and the models in step) has four policies, made by
-migration 0010, keyed on settings that the unit of work sets at the start of every
+The rule is visibility.py's, stated once and enforced by the guard and here. Every
+``TenantScoped`` table (``TENANT_TABLES``; a test keeps the list and the models in step) has
+four policies, made by migration 0010 (the read policy of the subtree tables remade by 0011),
+keyed on settings that the unit of work sets at the start of every
 transaction (``SET LOCAL``-like ``set_config(…, true)``):
 
-- ``tongban.read``: the tenant ids the scope may read (``TenantScope.visible_ids``: the
-  lineage, or what a linked case's read adds) — ``SELECT`` and the rows an ``UPDATE`` or
-  ``DELETE`` may look at;
+- ``tongban.read``: the tenant ids whose rows of a ``LINEAGE`` table (visibility.py) the
+  scope may read (``TenantScope.visible_ids``: the lineage, or what a linked case's read
+  adds) — ``SELECT`` and the rows an ``UPDATE`` or ``DELETE`` may look at;
+- ``tongban.subtree``: the same for a ``SUBTREE`` table (``subtree_ids``: itself and its
+  descendants, plus a link's grant); migration 0011 points those tables' read policy at it;
 - ``tongban.write``: the ids it may write (``writable_ids``: its own tenant, plus a grant
   such as the parent's review) — ``INSERT``, ``UPDATE`` and ``DELETE``;
-- ``tongban.scope = 'platform'``: ``Database.platform(reason)`` (load, export, log-in
+- ``tongban.scope = 'platform'``: the bypass (bypass.py: load, export, log-in
   lookup), which reads and writes everything.
 
 A transaction that set nothing sees no tenant row and writes none (fail closed). The tables
@@ -31,43 +34,25 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.orm import Session
 
-from tongban.adapters.db.tenant_guard import PlatformScope, Scope
-from tongban.core.errors import Forbidden
+from tongban.adapters.db import visibility
+from tongban.adapters.db.visibility import PlatformScope, Scope
+from tongban.core.errors import Forbidden, RowRefused
 
 APP_ROLE = "tongban_app"
 READ = "tongban.read"
+SUBTREE = "tongban.subtree"
 WRITE = "tongban.write"
 SCOPE = "tongban.scope"
 ENFORCED = "tongban_rls"  # pool record info: whether this connection is held by RLS
 REFUSED_SQLSTATE = "42501"  # insufficient_privilege: "new row violates row-level security"
 
-TENANT_TABLES = (
-    "api_key",
-    "calendar_arrangement",
-    "calendar_day",
-    "case",
-    "case_event",
-    "case_task",
-    "complaint",
-    "department",
-    "matter",
-    "matter_submission",
-    "matter_version",
-    "rating",
-    "result_document",
-    "review",
-    "seal_key",
-    "supervision_alert",
-    "tenant_user",
-    "webhook_delivery",
-    "webhook_subscription",
-)
-"""Every table of a ``TenantScoped`` model (``login_attempt`` is not one: a log-in is
-recorded before anyone knows the tenant)."""
+TENANT_TABLES = visibility.TABLES
+"""Every table of a ``TenantScoped`` model, as visibility.py declares them."""
 
 _SET = text(
     "SELECT set_config('tongban.scope', :scope, true), "
-    "set_config('tongban.read', :read, true), set_config('tongban.write', :write, true)"
+    "set_config('tongban.read', :read, true), set_config('tongban.subtree', :subtree, true), "
+    "set_config('tongban.write', :write, true)"
 )
 
 
@@ -76,12 +61,17 @@ def _ids(ids: Iterable[int]) -> str:
 
 
 def settings_of(scope: Scope | None) -> dict[str, str]:
-    """The three settings for a scope; no scope reads and writes nothing."""
+    """The four settings for a scope; no scope reads and writes nothing."""
     if isinstance(scope, PlatformScope):
-        return {"scope": "platform", "read": "", "write": ""}
+        return {"scope": "platform", "read": "", "subtree": "", "write": ""}
     if scope is None:
-        return {"scope": "none", "read": "", "write": ""}
-    return {"scope": "tenant", "read": _ids(scope.visible_ids), "write": _ids(scope.writable_ids)}
+        return {"scope": "none", "read": "", "subtree": "", "write": ""}
+    return {
+        "scope": "tenant",
+        "read": _ids(scope.visible_ids),
+        "subtree": _ids(scope.subtree_ids),
+        "write": _ids(scope.writable_ids),
+    }
 
 
 def enforced(connection: Connection) -> bool:
@@ -144,9 +134,7 @@ def _refusal_as_forbidden(context: Any) -> None:
 
 
 def refusal() -> Forbidden:
-    return Forbidden(
-        "数据库拒绝访问其他单位的数据 (row-level security refused a row of another tenant)"
-    )
+    return RowRefused()
 
 
 def is_refusal(error: BaseException) -> bool:

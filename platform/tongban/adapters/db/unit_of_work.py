@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from tongban.adapters.db import row_security, tenant_guard
-from tongban.adapters.db.case_store import CaseRecord, CaseStore, SerialSource
+from tongban.adapters.db.case_store import CaseStore, SerialSource
 from tongban.adapters.db.engine import WRITE_INTENT, make_engine
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.repositories import (
@@ -23,6 +23,7 @@ from tongban.adapters.db.repositories import (
     tenant_ref,
 )
 from tongban.adapters.db.tenant_guard import PlatformScope, Scope, TenantScope
+from tongban.core.cases.case import Case
 from tongban.core.errors import NotFound
 from tongban.core.tenancy import TenantRef
 
@@ -74,17 +75,10 @@ class UnitOfWork:
         if isinstance(self.scope, TenantScope):
             if tenant_id not in self.scope.visible_ids:
                 raise NotFound("tenant", tenant_id)
-            self._set_scope(
-                TenantScope(
-                    self.scope.tenant_id,
-                    self.scope.tenant_code,
-                    self.scope.visible_ids,
-                    self.scope.writable_ids | {tenant_id},
-                )
-            )
+            self._set_scope(replace(self.scope, writable_ids=self.scope.writable_ids | {tenant_id}))
 
     @contextmanager
-    def linked_case(self, case: CaseRecord) -> Iterator[CaseRecord | None]:
+    def linked_case(self, case: Case) -> Iterator[Case | None]:
         """The case ``case`` was started for (its escalation origin or joint case), locked,
         whatever this unit of work's scope: a link between cases is the platform's relation,
         not the actor's (a city key made without its descendants still answers the county).
@@ -104,6 +98,7 @@ class UnitOfWork:
             replace(
                 before,
                 visible_ids=before.visible_ids | lineage,
+                subtree_ids=before.subtree_ids | {tenant.id},  # the link's grant
                 writable_ids=before.writable_ids | {tenant.id},
             )
         )
@@ -115,7 +110,7 @@ class UnitOfWork:
             self._set_scope(replace(before, writable_ids=writable))
 
     @contextmanager
-    def reading_linked(self, linked: CaseRecord) -> Iterator[None]:
+    def reading_linked(self, linked: Case) -> Iterator[None]:
         """Inside the block, reads also see the tenant of ``linked`` — a case reached through
         a link (``CaseStore.by_link``) — and its ancestors; nothing more may be written, and
         afterwards the scope is the actor's again. For what one level's case shows of the
@@ -126,7 +121,13 @@ class UnitOfWork:
             return
         tenant = self.tenants.by_id(linked.tenant_id)
         lineage = {t.id for t in self.tenants.ancestors(tenant)} | {tenant.id}
-        self._set_scope(replace(before, visible_ids=before.visible_ids | lineage))
+        self._set_scope(
+            replace(
+                before,
+                visible_ids=before.visible_ids | lineage,
+                subtree_ids=before.subtree_ids | {tenant.id},  # the link's grant
+            )
+        )
         try:
             yield
         finally:
@@ -244,9 +245,10 @@ class Database:
         chain = set(ref.path)
         lineage = frozenset(row.id for row in rows)
         up = frozenset(row.id for row in rows if row.code in chain)
+        below = frozenset(row.id for row in rows if row.code not in chain) | own
         return (
-            TenantScope(tenant.id, tenant.code, lineage, own),
-            TenantScope(tenant.id, tenant.code, up, own),
+            TenantScope(tenant.id, tenant.code, lineage, own, subtree_ids=below),
+            TenantScope(tenant.id, tenant.code, up, own, subtree_ids=own),
             ref,
         )
 
@@ -254,7 +256,8 @@ class Database:
         """Forget cached scopes: tenants were added or moved (``tongban load``)."""
         self._scopes.clear()
 
-    def platform(self, reason: str, *, write: bool = False) -> UnitOfWork:
+    def _platform_unit_of_work(self, reason: str, *, write: bool = False) -> UnitOfWork:
+        """Every tenant's rows: only through bypass.py, from the homes it lists."""
         session = self._write_sessions() if write else self._sessions()
         scope = PlatformScope(reason)
         session.info["scope"] = scope

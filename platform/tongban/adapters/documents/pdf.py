@@ -57,6 +57,20 @@ _CREATOR = re.compile(rb"/Creator \((" + re.escape(f"{RENDERER_NAME}/".encode())
 class FontMissing(TongbanError):
     """The CJK font file is not there: PDFs would show empty boxes instead of Chinese."""
 
+    reason = "FONT_MISSING"
+
+    def __init__(self, path: Path, package: str = FONT_PACKAGE) -> None:
+        super().__init__(path=str(path), package=package)
+
+
+class FontUnusable(TongbanError):
+    """The font file is there but is not a font reportlab can use."""
+
+    reason = "FONT_UNUSABLE"
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(path=str(path), problem=problem)
+
 
 def cjk_font_path(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
@@ -71,12 +85,7 @@ def _font(path: Path) -> tuple[str, str]:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise FontMissing(
-            f"CJK font not found: {path} — install the Debian package {FONT_PACKAGE} "
-            f"(sudo apt-get install {FONT_PACKAGE}, or scripts/system-deps.sh) "
-            "or point TONGBAN_CJK_FONT at a TrueType/TTC font with Chinese glyphs",
-            data={"path": str(path), "package": FONT_PACKAGE},
-        ) from exc
+        raise FontMissing(path) from exc
     cache_key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if cache_key not in _fonts:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -85,9 +94,7 @@ def _font(path: Path) -> tuple[str, str]:
             try:
                 pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
             except Exception as exc:  # reportlab raises TTFError and plain errors alike
-                raise FontMissing(
-                    f"cannot use {path} as the CJK font: {exc}", data={"path": str(path)}
-                ) from exc
+                raise FontUnusable(path, str(exc)) from exc
         fingerprint = f"{path.name}#0 sha256:{digest[:16]}"
         _fonts[cache_key] = (name, fingerprint)
     return _fonts[cache_key]
@@ -232,6 +239,10 @@ def _decided_on(value: Any) -> str:
         return _text(value)
 
 
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _applicant_line(applicant: Mapping[str, Any]) -> str:
     """``名称（统一社会信用代码：…）``: the number named by the applicant's declared kind."""
     line = _text(applicant.get("name"))
@@ -287,11 +298,9 @@ def render_result_pdf(
         pdf.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})})
 
     title = _text(document.get("title")) or "行政许可决定书"
-    applicant = document.get("applicant") if isinstance(document.get("applicant"), Mapping) else {}
-    matter = document.get("matter") if isinstance(document.get("matter"), Mapping) else {}
-    department = (
-        document.get("department") if isinstance(document.get("department"), Mapping) else {}
-    )
+    applicant = _mapping(document.get("applicant"))
+    matter = _mapping(document.get("matter"))
+    department = _mapping(document.get("department"))
     story: list[Any] = [_para(title, st["title"])]
     if document.get("document_number"):
         story.append(_para(_text(document["document_number"]), st["number"]))

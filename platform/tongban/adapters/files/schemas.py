@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tongban.core.errors import InvalidDefinition, Violation
+from tongban.core.definition_errors import SchemaFilesInvalid
+from tongban.core.errors import Violation
 from tongban.core.forms import FORM_INVALID_SCHEMA, SchemaRegistry
 
 ENV_VAR = "TONGBAN_FORM_SCHEMAS"
@@ -85,7 +86,7 @@ def load_schema_dir(path: str | os.PathLike[str] | None = None) -> dict[str, dic
         seen[schema_id] = source
         documents[schema_id] = document
     if problems:
-        raise InvalidDefinition(problems, f"{directory}: invalid schema files")
+        raise SchemaFilesInvalid(problems, str(directory))
     return documents
 
 

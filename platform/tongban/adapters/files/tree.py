@@ -16,12 +16,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from tongban.adapters.files.calendar_file import CALENDAR_FILE, CALENDARS_DIR, read_arrangement
 from tongban.adapters.files.schemas import load_schema_dir
 from tongban.adapters.files.yaml_io import FILE_UNREADABLE, dump_canonical, load_yaml
 from tongban.core.calendar_doc import ArrangementDoc
+from tongban.core.config_tree import LoadedMatter, LoadedTenant, TenantNode, TreeSnapshot
 from tongban.core.documents import (
     MatterDoc,
     MetaSchemas,
@@ -35,6 +35,17 @@ from tongban.core.documents import (
 from tongban.core.errors import Violation
 from tongban.core.tenancy import TenantRef
 
+__all__ = [
+    "LoadedMatter",
+    "LoadedTenant",
+    "TenantNode",
+    "TreeSnapshot",
+    "WriteResult",
+    "read_tree",
+    "render_tree",
+    "write_tree",
+]
+
 TENANT_FILE = "tenant.yaml"
 MATTERS_DIR = "matters"
 FILE_UNEXPECTED = "FILE_UNEXPECTED"
@@ -44,61 +55,6 @@ _HOLDS = f"{TENANT_FILE}、{MATTERS_DIR}/、{CALENDARS_DIR}/ 和下级单位文�
 _HOLDS_EN = f"{TENANT_FILE}, {MATTERS_DIR}/, {CALENDARS_DIR}/ and sub-tenant folders"
 
 _MATTER_FILE = re.compile(r"(?P<code>[^.]+)\.(?P<kind>standard|implementation)\.yaml")
-
-
-@dataclass(frozen=True)
-class TenantNode:
-    """What ``write_tree`` writes for one tenant. Parents need not come before children."""
-
-    tenant: TenantDoc
-    parent_code: str | None
-    matters: tuple[MatterDoc, ...] = ()
-    calendars: tuple[ArrangementDoc, ...] = ()  # official arrangements, one per year
-
-
-@dataclass(frozen=True)
-class LoadedMatter:
-    """One matter file. ``kind`` and ``code`` come from the file name; ``doc`` is None when
-    the file did not parse (its problems are in the snapshot's violations)."""
-
-    kind: str
-    code: str
-    path: str  # relative to the root, with forward slashes
-    raw: Any
-    doc: MatterDoc | None
-
-
-@dataclass(frozen=True)
-class LoadedTenant:
-    doc: TenantDoc
-    ref: TenantRef
-    path: str  # the tenant.yaml, relative to the root
-    matters: tuple[LoadedMatter, ...] = ()
-    calendars: tuple[ArrangementDoc, ...] = ()
-
-    @property
-    def parent_code(self) -> str | None:
-        return self.ref.parent_code
-
-
-@dataclass(frozen=True)
-class TreeSnapshot:
-    tenants: tuple[LoadedTenant, ...]  # parents before children
-    violations: tuple[Violation, ...]  # every problem found reading single files
-    # matter files of tenants whose tenant.yaml is broken: checked alone, never loaded
-    orphan_matters: tuple[LoadedMatter, ...] = ()
-
-    def nodes(self) -> list[TenantNode]:
-        """The parsed tenants and matters, as ``write_tree`` (and a database load) take them."""
-        return [
-            TenantNode(
-                t.doc,
-                t.parent_code,
-                tuple(m.doc for m in t.matters if m.doc is not None),
-                t.calendars,
-            )
-            for t in self.tenants
-        ]
 
 
 def read_tree(root: str | os.PathLike[str], *, schemas: MetaSchemas | None = None) -> TreeSnapshot:

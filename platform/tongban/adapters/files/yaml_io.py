@@ -57,11 +57,11 @@ class StrictLoader(yaml.SafeLoader):
                 None,
                 None,
                 f"{kind}{event.anchor} (anchors and aliases are not allowed)",
-                event.start_mark,
+                event.start_mark,  # type: ignore[arg-type]  # the stubs' C Mark is the same
             )
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
             first_seen: dict[str, Any] = {}
             for key_node, _ in node.value:

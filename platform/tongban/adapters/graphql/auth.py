@@ -5,7 +5,7 @@
   the key's role and department; it reads the tenants below its own only if the key was
   created with ``--include-descendants``.
 - A person logged in to the web app (the session cookie Flask-AppBuilder set), or sending
-  a token issued to that login (``POST /api/token``, adapters/web/person_tokens.py), acts
+  a token issued to that login (``POST /api/token``, adapters/http/person_tokens.py), acts
   as their tenant user, exactly as on the pages, and sees their tenant's subtree.
 - Anything else is an ``AuthFailure``: the view answers 401 ``UNAUTHENTICATED`` with a
   stable ``reason``. A malformed, unknown or revoked key, and an invalid, expired or revoked
@@ -20,11 +20,11 @@ from flask import current_app, request
 from flask_login import current_user
 
 from tongban.adapters.graphql.context import Principal
-from tongban.adapters.web import person_tokens
-from tongban.adapters.web.identity import PLATFORM_ADMIN, identify
-from tongban.bootstrap import Platform
+from tongban.adapters.http import person_tokens
+from tongban.adapters.http.identity import PLATFORM_ADMIN, identify
 from tongban.services import apikeys, tokens
 from tongban.services.actors import Actor
+from tongban.services.platform import Platform
 
 
 class Reason:

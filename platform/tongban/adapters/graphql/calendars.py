@@ -6,10 +6,9 @@ from typing import Any
 
 import graphene
 
-from tongban.adapters.files.calendar_file import parse_arrangement_text
 from tongban.adapters.graphql.context import GraphQLContext
 from tongban.core.cases.workdays import LAYER_LABELS, DayAnswer, Layer
-from tongban.core.errors import InvalidDefinition
+from tongban.core.definition_errors import ArrangementInvalid
 from tongban.services import calendars
 
 CalendarLayer = graphene.Enum.from_enum(
@@ -104,9 +103,9 @@ class ImportCalendar(graphene.Mutation):
         with ctx.uow(readonly=True) as uow:
             calendars.require_visible(uow, tenant_code)
         calendars.require_platform_admin(ctx.actor)
-        doc, problems = parse_arrangement_text(yaml, source="yaml")
+        doc, problems = ctx.platform.parse_arrangement(yaml)
         if doc is None:
-            raise InvalidDefinition(problems, f"放假安排有 {len(problems)} 处问题，未载入")
+            raise ArrangementInvalid(problems)
         summary = calendars.import_arrangement(ctx.platform.db, ctx.env, tenant_code, doc)
         return ImportCalendarResult(
             tenant_code=tenant_code,

@@ -23,7 +23,8 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Selection
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.adapters.graphql.context import GraphQLContext, Principal
 from tongban.adapters.graphql.paging import decode_cursor, encode_cursor
-from tongban.core.errors import InvalidDefinition, NotFound, Violation
+from tongban.core.definition_errors import PageSizeInvalid
+from tongban.core.errors import NotFound, Violation
 from tongban.core.guide import Guide as CoreGuide
 from tongban.core.guide import one_time_notice_text
 from tongban.core.roles import Role
@@ -300,13 +301,10 @@ class Guide(graphene.ObjectType):
 
 
 def _relation(node: TenantNode, mine: TenantNode) -> str:
+    relation: Any = TenantRelation  # graphene's metaclass makes the attributes enum members
     if node.code == mine.code:
-        return TenantRelation.SELF.value
-    return (
-        TenantRelation.ANCESTOR.value
-        if node.depth < mine.depth
-        else TenantRelation.DESCENDANT.value
-    )
+        return str(relation.SELF.value)
+    return str(relation.ANCESTOR.value if node.depth < mine.depth else relation.DESCENDANT.value)
 
 
 def _load_tenants(
@@ -394,15 +392,14 @@ class Query:
     ) -> _MatterPage:
         first = DEFAULT_FIRST if first is None else first  # an explicit null is the default
         if not 1 <= first <= MAX_FIRST:
-            raise InvalidDefinition(
+            raise PageSizeInvalid(
                 [
                     Violation(
                         "PAGE_SIZE",
                         "/first",
                         f"first 须为 1–{MAX_FIRST} (first must be 1–{MAX_FIRST})",
                     )
-                ],
-                "invalid page size",
+                ]
             )
         offset = decode_cursor(after) if after else 0
         kind_value = getattr(kind, "value", kind)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.bootstrap import Platform
 from tongban.services.actors import Actor
 from tongban.services.cases.runtime import CaseEnv
+from tongban.services.platform import Platform
 
 
 @dataclass(frozen=True)

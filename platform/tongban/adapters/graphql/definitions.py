@@ -377,8 +377,15 @@ class Mutation:
                 )
         except DraftConflict as conflict:
             # the conflict's details beside the code, where the designer reads them
-            extensions = {"code": str(conflict.code), **conflict.data, "data": conflict.data}
-            raise GraphQLError(conflict.message, extensions=extensions) from conflict
+            extensions = {
+                "code": str(conflict.code),
+                "reason": conflict.reason,
+                **conflict.data,
+                "data": conflict.data,
+            }
+            raise GraphQLError(
+                conflict.message, extensions=extensions, original_error=conflict
+            ) from conflict
         return _version(saved)
 
     def resolve_update_form(

@@ -1,10 +1,13 @@
 """GraphQL errors: stable codes in ``extensions``, every violation listed, no stack traces.
 
 Every error the API returns has ``message``, ``locations``/``path`` when known, and
-``extensions.code`` plus ``extensions.requestId``. A ``TongbanError`` keeps its code
-(``NOT_FOUND``, ``FORBIDDEN``, ``INVALID_INPUT`` …) and data; an ``InvalidDefinition`` adds
-``violations: [{code, pointer, message}]``. Anything else is a bug: the response is HTTP
-500 with ``INTERNAL`` and the request id, which is logged with the traceback.
+``extensions.code`` plus ``extensions.requestId``. A ``TongbanError`` keeps its category
+``code`` (``NOT_FOUND``, ``FORBIDDEN``, ``INVALID_INPUT`` …) and adds its own ``reason``
+(``STEP_NOT_OPEN`` …) and ``data`` (its fields); its message is rendered from the error
+catalogue in the reader's language (Chinese; English when ``Accept-Language`` prefers
+``en``). An ``InvalidDefinition`` adds ``violations: [{code, pointer, message}]``.
+Anything else is a bug: the response is HTTP 500 with ``INTERNAL`` and the request id,
+which is logged with the traceback.
 """
 
 from __future__ import annotations
@@ -14,40 +17,19 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from tongban.core.characters import INPUT_INVALID_CHARACTER
+from tongban.adapters.http.errors import INTERNAL_MESSAGE, Code, error, internal
 from tongban.core.errors import InvalidDefinition, TongbanError
 
 log = logging.getLogger("tongban.graphql")
 
-INTERNAL_MESSAGE = "内部错误 internal error"
-
-
-class Code:
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    CSRF_FAILED = "CSRF_FAILED"
-    BAD_REQUEST = "BAD_REQUEST"
-    QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
-    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
-    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
-    TOO_MANY_FRAGMENT_SPREADS = "TOO_MANY_FRAGMENT_SPREADS"
-    QUERY_TIMEOUT = "QUERY_TIMEOUT"
-    INPUT_TOO_DEEP = "INPUT_TOO_DEEP"
-    INPUT_TOO_LONG = "INPUT_TOO_LONG"
-    INPUT_INVALID_CHARACTER = INPUT_INVALID_CHARACTER  # NUL, lone surrogate (core/characters)
-    INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
-    PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-    VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-    INTERNAL = "INTERNAL"
-
-
-def error(message: str, code: str, request_id: str, **extensions: Any) -> dict[str, Any]:
-    """A request-level error (no location): auth, size, malformed JSON."""
-    return {"message": message, "extensions": {"code": code, "requestId": request_id, **extensions}}
-
-
-def internal(request_id: str) -> dict[str, Any]:
-    return {"errors": [error(INTERNAL_MESSAGE, Code.INTERNAL, request_id)]}
+__all__ = [
+    "INTERNAL_MESSAGE",
+    "Code",
+    "error",
+    "format_error",
+    "internal",
+    "is_unexpected",
+]
 
 
 def is_unexpected(err: GraphQLError) -> bool:
@@ -56,23 +38,39 @@ def is_unexpected(err: GraphQLError) -> bool:
     return original is not None and not isinstance(original, TongbanError | GraphQLError)
 
 
-def format_error(err: GraphQLError, request_id: str, default_code: str) -> dict[str, Any]:
-    """One GraphQL error as JSON, with its stable code."""
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+def format_error(
+    err: GraphQLError, request_id: str, default_code: str, language: str = "zh"
+) -> dict[str, Any]:
+    """One GraphQL error as JSON: its category ``code``, its own ``reason`` and ``data``.
+
+    A ``TongbanError``'s message is rendered from the catalogue in ``language``.
+    """
     formatted: dict[str, Any] = dict(err.formatted)
     extensions: dict[str, Any] = dict(err.extensions or {})
     original = err.original_error
+    if isinstance(original, GraphQLError):  # raised on purpose, maybe with a TongbanError inside
+        extensions = {**(original.extensions or {}), **extensions}
+        original = original.original_error
     if isinstance(original, TongbanError):
-        formatted["message"] = original.message.split("\n", 1)[0]
+        formatted["message"] = original.render(language).split("\n", 1)[0]
         extensions["code"] = str(original.code)
-        if original.data:
-            extensions["data"] = original.data
+        extensions["reason"] = original.reason
+        extensions["data"] = _json_value(original.data)
         if isinstance(original, InvalidDefinition):
             extensions["violations"] = [
                 {"code": v.code, "pointer": v.pointer, "message": v.message}
                 for v in original.violations
             ]
-    elif isinstance(original, GraphQLError) and original.extensions:
-        extensions = {**original.extensions, **extensions}
     extensions.setdefault("code", default_code)
     extensions["requestId"] = request_id
     formatted["extensions"] = extensions

@@ -34,12 +34,14 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Flask, Request, Response, current_app, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     GraphQLError,
     execute,
@@ -51,21 +53,29 @@ from graphql.validation import ValidationRule
 
 from tongban.adapters.graphql.analysis import QueryLimits, analyse
 from tongban.adapters.graphql.auth import AuthFailure, authenticate_request
-from tongban.adapters.graphql.bodies import (
+from tongban.adapters.graphql.context import GraphQLContext
+from tongban.adapters.graphql.deadline import Deadline, first_timeout_only
+from tongban.adapters.graphql.errors import (
+    Code,
+    error,
+    format_error,
+    internal,
+    is_unexpected,
+    log,
+)
+from tongban.adapters.graphql.schema import schema
+from tongban.adapters.http.bodies import (
     BodyRefused,
     check_declared_length,
     parse_json,
     read_body,
 )
-from tongban.adapters.graphql.context import GraphQLContext
-from tongban.adapters.graphql.deadline import Deadline, first_timeout_only
-from tongban.adapters.graphql.errors import Code, error, format_error, internal, is_unexpected, log
-from tongban.adapters.graphql.responses import json_response, with_request_id
-from tongban.adapters.graphql.schema import schema
-from tongban.bootstrap import Platform, case_env
+from tongban.adapters.http.responses import json_response, with_request_id
 from tongban.config import development_seal_key
-from tongban.core.seals import SealError
+from tongban.core.error_catalogue import reader_language
+from tongban.core.seal_errors import SealError
 from tongban.services.cases.runtime import CaseEnv
+from tongban.services.platform import Platform
 
 blueprint = Blueprint("graphql", __name__)
 GRAPHQL_PATH = "/graphql"
@@ -148,7 +158,7 @@ def check(
     over = analyse(schema.graphql_schema, document, limits.query, variables)
     if over:
         return over
-    rules: list[type[ValidationRule]] = list(specified_rules)
+    rules: list[type[ASTValidationRule]] = list(specified_rules)
     if not limits.introspection:
         rules.append(NoIntrospection)
     return validate(schema.graphql_schema, document, rules)
@@ -214,14 +224,14 @@ def _case_env(platform: Platform) -> CaseEnv:
     env: CaseEnv | None = current_app.extensions.get("tongban_case_env")
     if env is None:
         try:
-            env = case_env(platform)
+            env = platform.case_env()
         except SealError:
             if platform.settings.production:
                 raise
             settings = dataclasses.replace(
                 platform.settings, seal_key=development_seal_key(platform.settings.secret_key)
             )
-            env = case_env(dataclasses.replace(platform, settings=settings))
+            env = platform.case_env(settings)
         current_app.extensions["tongban_case_env"] = env
     return env
 
@@ -294,12 +304,15 @@ def graphql_post(request_id: str) -> Response:
                 limit=limits.max_query_bytes,
             ),
         )
+    language = reader_language(request.headers.get("Accept-Language"))
     document = _checked_document(query, limits)
     if document is None:
         try:
             document = parse(query)
         except GraphQLError as exc:
-            return _errors(request_id, 400, format_error(exc, request_id, Code.PARSE_FAILED))
+            return _errors(
+                request_id, 400, format_error(exc, request_id, Code.PARSE_FAILED, language)
+            )
         except RecursionError:
             message = "查询嵌套过深，无法解析 (the query is nested too deeply to parse)"
             return _errors(request_id, 400, error(message, Code.PARSE_FAILED, request_id))
@@ -308,7 +321,7 @@ def graphql_post(request_id: str) -> Response:
             return _errors(
                 request_id,
                 400,
-                *(format_error(p, request_id, Code.VALIDATION_FAILED) for p in problems),
+                *(format_error(p, request_id, Code.VALIDATION_FAILED, language) for p in problems),
             )
         _remember_document(query, limits, document)
     else:
@@ -317,16 +330,19 @@ def graphql_post(request_id: str) -> Response:
             return _errors(
                 request_id,
                 400,
-                *(format_error(p, request_id, Code.VALIDATION_FAILED) for p in over),
+                *(format_error(p, request_id, Code.VALIDATION_FAILED, language) for p in over),
             )
     context = GraphQLContext(platform, _case_env(platform), principal, request_id)
-    result = execute(
-        schema.graphql_schema,
-        document,
-        context_value=context,
-        variable_values=variables,
-        operation_name=operation_name,
-        middleware=[Deadline(limits.timeout_seconds, started)],
+    result = cast(  # every resolver is synchronous: never an awaitable
+        ExecutionResult,
+        execute(
+            schema.graphql_schema,
+            document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+            middleware=[Deadline(limits.timeout_seconds, started)],
+        ),
     )
     errors = first_timeout_only(result.errors or [])
     unexpected = [e for e in errors if is_unexpected(e)]
@@ -343,7 +359,7 @@ def graphql_post(request_id: str) -> Response:
         return json_response(internal(request_id), 500, request_id)
     body: dict[str, Any] = {}
     if errors:
-        body["errors"] = [format_error(e, request_id, Code.BAD_REQUEST) for e in errors]
+        body["errors"] = [format_error(e, request_id, Code.BAD_REQUEST, language) for e in errors]
     body["data"] = result.data
     # nothing executed (e.g. a variable of the wrong type): a bad request
     executed = result.data is not None or any(e.path for e in errors)
@@ -369,7 +385,7 @@ class BearerSkipsSession(SecureCookieSessionInterface):
     alone (auth.py), so its session cookie is neither decoded nor written back: it gets an
     empty session of its own that is never saved."""
 
-    def open_session(self, app: Flask, incoming: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, incoming: Request) -> SecureCookieSession | None:
         if _bearer_graphql(incoming):
             return self.session_class()
         return super().open_session(app, incoming)

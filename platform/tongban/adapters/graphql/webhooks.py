@@ -11,7 +11,6 @@ from typing import Any
 
 import graphene
 
-from tongban.adapters.crypto import SealBox
 from tongban.adapters.graphql.context import GraphQLContext
 from tongban.services import webhooks
 from tongban.services.webhooks import DeliveryView, SubscriptionView
@@ -100,7 +99,7 @@ class SubscribeWebhook(graphene.Mutation):
 
     def mutate(self, info: graphene.ResolveInfo, url: str, events: list[str]) -> WebhookSecret:
         ctx: GraphQLContext = info.context
-        box = SealBox.from_setting(ctx.platform.settings.seal_key)
+        box = ctx.platform.secret_box()
         policy = webhooks.TargetPolicy.from_settings(ctx.platform.settings)
         with ctx.uow() as uow:
             view, secret = webhooks.subscribe(uow, box, ctx.actor, url, events, policy=policy)

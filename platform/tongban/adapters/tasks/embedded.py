@@ -21,7 +21,7 @@ import tongban
 from tongban.config import Settings
 
 ENABLE_ENV = "TONGBAN_EMBEDDED_WORKER"
-APP_MODULE = "tongban.adapters.tasks.celery_app"
+APP_MODULE = "tongban.worker"  # the composition root of a worker process
 STOP_SECONDS = 10.0
 PURGE_AFTER = dt.timedelta(hours=1)
 

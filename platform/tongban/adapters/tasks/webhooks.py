@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tongban.adapters.crypto import SealBox
 from tongban.adapters.tasks.celery_app import app
+from tongban.adapters.tasks.http_sender import http_sender
 from tongban.adapters.tasks.tasks import _platform
 from tongban.services import webhooks
 from tongban.services.cases.time import utcnow
@@ -17,7 +17,13 @@ from tongban.services.cases.time import utcnow
 def deliver_webhooks(batch: int = webhooks.BATCH) -> dict[str, Any]:
     """POST every due webhook delivery (up to ``batch``), signed; retries are scheduled."""
     platform = _platform()
-    box = SealBox.from_setting(platform.settings.seal_key)
     policy = webhooks.TargetPolicy.from_settings(platform.settings)
-    summary = webhooks.deliver_due(platform.db, utcnow(), box=box, batch=batch, policy=policy)
+    summary = webhooks.deliver_due(
+        platform.db,
+        utcnow(),
+        http_sender,
+        box=platform.secret_box(),
+        batch=batch,
+        policy=policy,
+    )
     return summary.as_dict()

@@ -9,6 +9,7 @@ Our tables are never exposed as FAB ModelViews: pages call services through
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,9 @@ from flask_appbuilder.models.sqla.base import SQLA
 from sqlalchemy import Engine
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from tongban.adapters.graphql.view import register as register_graphql
+from tongban.adapters.http.identity import PLATFORM_ADMIN
 from tongban.adapters.web.case_labels import beijing
 from tongban.adapters.web.frontend import register as register_frontend
-from tongban.adapters.web.identity import PLATFORM_ADMIN
 from tongban.adapters.web.input_limits import register as register_input_limits
 from tongban.adapters.web.input_limits import register_fab_actions
 from tongban.adapters.web.login_guard import TongbanSecurityManager
@@ -37,7 +37,7 @@ from tongban.adapters.web.views.seal_keys import register as register_seal_keys
 from tongban.adapters.web.views.tenants import TenantTreeView
 from tongban.adapters.web.views.tokens import TokenView
 from tongban.adapters.web.views.tokens import register as register_tokens
-from tongban.bootstrap import Platform, bootstrap
+from tongban.services.platform import Platform
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -78,8 +78,11 @@ def _quiet_fab_logs() -> None:
     logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
 
 
-def create_app(platform: Platform | None = None, testing: bool = False) -> Flask:
-    platform = platform or bootstrap()
+def create_web_app(
+    platform: Platform, testing: bool = False, *, mounts: Sequence[Callable[[Flask], None]] = ()
+) -> Flask:
+    """The Flask-AppBuilder app; ``mounts`` add the endpoints of other adapters (the
+    composition root, ``tongban.app``, mounts /graphql)."""
     _quiet_fab_logs()
     app = Flask(__name__, template_folder=str(TEMPLATES))
     secure(app, platform)  # cookie flags, security headers; production: a usable seal key
@@ -137,7 +140,8 @@ def create_app(platform: Platform | None = None, testing: bool = False) -> Flask
     app.jinja_env.filters["beijing"] = beijing
     app.add_url_rule("/health", "health", health)
     register_seal_keys(app)  # GET /seal-keys/<tenant>.json: public keys, no login (docs/seals.md)
-    register_graphql(app)  # /graphql: API keys or this app's login (docs/api.md)
+    for mount in mounts:
+        mount(app)
     register_frontend(app)  # /designer/: the React front end, flow_designer/ (docs/frontend.md)
     app.register_error_handler(HTTPNotFound, lambda _error: not_found_page())
     return app

@@ -9,30 +9,23 @@ from typing import Any
 from tongban.adapters.web.presenters import NODE_KIND_LABELS
 from tongban.core.applicants import ID_LABELS, KIND_LABELS
 from tongban.core.beijing import beijing_text
+from tongban.core.cases.case import CaseStatus, TaskStatus
 from tongban.core.matters import StepKind
 from tongban.core.roles import Role
 
-CASE_STATUS_LABELS = {
-    "received": "待受理",
-    "supplementing": "补正中",
-    "processing": "办理中",
-    "special_procedure": "特别程序",
-    "concluded": "办结",
-    "rejected": "不予受理",
-    "withdrawn": "撤回",
-    "revoked": "撤销",
-}
+CASE_STATUS_LABELS = {status.value: status.label for status in CaseStatus}
 
 CASE_STATUS_STYLES = {
-    "received": "info",
-    "supplementing": "warning",
-    "processing": "primary",
-    "special_procedure": "warning",
-    "concluded": "success",
-    "rejected": "default",
-    "withdrawn": "default",
-    "revoked": "danger",
+    CaseStatus.RECEIVED.value: "info",
+    CaseStatus.SUPPLEMENTING.value: "warning",
+    CaseStatus.PROCESSING.value: "primary",
+    CaseStatus.SPECIAL_PROCEDURE.value: "warning",
+    CaseStatus.CONCLUDED.value: "success",
+    CaseStatus.REJECTED.value: "default",
+    CaseStatus.WITHDRAWN.value: "default",
+    CaseStatus.REVOKED.value: "danger",
 }
+assert set(CASE_STATUS_STYLES) == set(CASE_STATUS_LABELS), "a status without its style"
 
 DECISION_LABELS = {"approved": "准予许可", "denied": "不予许可"}
 
@@ -41,7 +34,11 @@ APPLICANT_ID_LABELS = {kind.value: label for kind, label in ID_LABELS.items()}
 
 OUTCOME_LABELS = {"pass": "通过", "deny": "不通过", "other": "其他"}
 
-TASK_STATUS_LABELS = {"open": "办理中", "done": "已完成", "cancelled": "已取消"}
+TASK_STATUS_LABELS = {
+    TaskStatus.OPEN.value: "办理中",
+    TaskStatus.DONE.value: "已完成",
+    TaskStatus.CANCELLED.value: "已取消",
+}
 
 LINK_LABELS = {
     "origin": "上报来源办件",
@@ -153,9 +150,10 @@ def beijing(value: dt.datetime | str | None) -> str:
         return "—"
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            moment = dt.datetime.fromisoformat(value)
         except ValueError:
             return value
+        return beijing_text(moment)
     return beijing_text(value)
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from flask import Flask
 from werkzeug.security import generate_password_hash
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.unit_of_work import Database
+from tongban.adapters.http.identity import PLATFORM_ADMIN
 from tongban.adapters.web.app import TENANT_ROLE
-from tongban.adapters.web.identity import PLATFORM_ADMIN
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 
@@ -29,7 +30,7 @@ class DemoLogin:
 
 def tenant_logins(db: Database) -> list[DemoLogin]:
     """Every tenant user, in tree order (platform scope: this is the CLI's seeding step)."""
-    with db.platform("demo: list tenant users") as uow:
+    with platform_unit_of_work(db, "demo: list tenant users") as uow:
         logins = []
         for tenant in uow.tenants.all():
             for user in uow.departments.users_of_tenant(tenant.id):

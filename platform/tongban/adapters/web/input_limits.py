@@ -5,7 +5,7 @@
   reading anything; a chunked body goes through ``ChunkedLimit``, which answers 413 as soon
   as it has more than the limit (werkzeug alone would cut it at the limit and parse the
   truncated rest as if it were whole). /graphql and /api/token read theirs through
-  adapters/graphql/bodies.py, with their own limits and JSON errors.
+  adapters/http/bodies.py, with their own limits and JSON errors.
 - The login form and Flask-AppBuilder's API login refuse a username or password longer
   than its limit (HTTP 400) before anything looks them up or hashes them.
 - No path, query argument or form field may hold a NUL byte or a lone surrogate (HTTP 400
@@ -24,11 +24,11 @@ from typing import IO, Any
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from tongban.bootstrap import Platform
 from tongban.core.characters import INPUT_INVALID_CHARACTER, invalid_character, refusal
+from tongban.services.platform import Platform
 
 LOGIN_ENDPOINTS = frozenset({"AuthDBView.login", "SecurityApi.login"})
-OWN_JSON = frozenset({"/graphql", "/api/token"})  # bodies read by adapters/graphql/bodies.py
+OWN_JSON = frozenset({"/graphql", "/api/token"})  # bodies read by adapters/http/bodies.py
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 TOO_LONG = "用户名或密码过长 (username over {username} or password over {password} characters)"
 

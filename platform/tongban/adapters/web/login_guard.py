@@ -27,7 +27,7 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_login import current_user, logout_user, user_logged_in
 from werkzeug.exceptions import NotFound
 
-from tongban.adapters.web.identity import PLATFORM_ADMIN
+from tongban.adapters.http.identity import PLATFORM_ADMIN
 from tongban.services import login_guard, tokens
 from tongban.services.login_guard import Lock
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from tongban.adapters.crypto.key_check import seal_key_status
-from tongban.bootstrap import Platform
 from tongban.config import ConfigError
+from tongban.services.platform import Platform
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -58,7 +57,7 @@ def secure(app: Flask, platform: Platform) -> None:
     """Cookie flags and headers on ``app``; in production, first the seal-key check."""
     production = platform.settings.production
     if production:
-        status = seal_key_status(platform.settings, platform.db)
+        status = platform.seal_key_status()
         if not status.usable:
             raise ConfigError(
                 f"配置不安全或有误，拒绝启动 (refusing to start, TONGBAN_ENV=production):\n- "

@@ -42,6 +42,29 @@ PAUSE_KINDS = frozenset({SUPPLEMENT, SPECIAL_PROCEDURE})
 DEEMED_ACCEPTANCE_DAYS = 5
 
 
+class PauseKindUnknown(TongbanError):
+    reason = "PAUSE_KIND_UNKNOWN"
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind=kind, known=sorted(PAUSE_KINDS))
+
+
+class PauseEndsBeforeStart(TongbanError):
+    reason = "PAUSE_ENDS_BEFORE_START"
+
+    def __init__(self, started: date, ended: date) -> None:
+        super().__init__(started=started.isoformat(), ended=ended.isoformat())
+
+
+class NegativeDays(TongbanError):
+    """A count of working days below zero (``field`` names which)."""
+
+    reason = "NEGATIVE_DAYS"
+
+    def __init__(self, field: str, days: int) -> None:
+        super().__init__(field=field, days=days)
+
+
 @dataclass(frozen=True)
 class Pause:
     """One stop of the clock; ``ended is None`` while it is still going on."""
@@ -55,20 +78,11 @@ class Pause:
 
     def __post_init__(self) -> None:
         if self.kind not in PAUSE_KINDS:
-            raise TongbanError(
-                f"pause kind {self.kind!r}; expected one of {sorted(PAUSE_KINDS)}",
-                data={"kind": self.kind},
-            )
+            raise PauseKindUnknown(self.kind)
         if self.ended is not None and self.ended < self.started:
-            raise TongbanError(
-                f"pause ends {self.ended.isoformat()} before it starts {self.started.isoformat()}",
-                data={"started": self.started.isoformat(), "ended": self.ended.isoformat()},
-            )
+            raise PauseEndsBeforeStart(self.started, self.ended)
         if self.expected_days is not None and self.expected_days < 0:
-            raise TongbanError(
-                f"expected_days must be >= 0, got {self.expected_days}",
-                data={"expected_days": self.expected_days},
-            )
+            raise NegativeDays("expected_days", self.expected_days)
 
     @property
     def open(self) -> bool:
@@ -138,10 +152,7 @@ class CaseClock:
 
     def __post_init__(self) -> None:
         if self.promised_days < 0:
-            raise TongbanError(
-                f"promised_days must be >= 0, got {self.promised_days}",
-                data={"promised_days": self.promised_days},
-            )
+            raise NegativeDays("promised_days", self.promised_days)
 
     def deadline(self, calendar: WorkCalendar, today: date) -> date | None:
         """承诺办结时间, or ``None`` before 受理; open pauses count as ending ``today``."""

@@ -61,7 +61,31 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from tongban.core.errors import ErrorCode, InvalidState
+from tongban.core.cases.engine_errors import (
+    BranchArrivedTwice,
+    BranchCannotArrive,
+    ConditionUnparsed,
+    EndWhileWaiting,
+    EngineError,
+    FlowHasCycle,
+    FlowStateInvalid,
+    FlowWithoutStart,
+    JoinMinOutOfRange,
+    JoinSplitNotParallel,
+    NodeNotWaiting,
+    NoRoute,
+    NotOneOutgoingEdge,
+    ReachedWhileWaiting,
+    ReturnNotEarlier,
+    ReturnTargetNotTask,
+    ReturnToWaiting,
+    ReturnWithNothingWaiting,
+    SplitJoinedTwice,
+    SplitWithoutJoin,
+    UnknownNode,
+    UnknownNodeKind,
+    UnknownOutcome,
+)
 from tongban.core.flows.definition import FlowDef, FlowNode
 from tongban.core.flows.expr_eval import truthy
 from tongban.core.flows.expr_nodes import Expr, ExpressionError
@@ -88,25 +112,6 @@ class Outcome(StrEnum):
 
     PASS = "pass"
     DENY = "deny"
-
-
-class EngineError(InvalidState):
-    """The flow cannot do what was asked (the message names the node involved)."""
-
-    code = ErrorCode.INVALID_STATE
-
-    def __init__(self, message: str, *, node: str | None = None) -> None:
-        super().__init__(message, data={"node": node} if node is not None else None)
-
-
-def _node_error(node_id: str, message: str) -> EngineError:
-    """``node 'x': <message>``."""
-    return EngineError(f"node {node_id!r}: {message}", node=node_id)
-
-
-def _node_is(node_id: str, predicate: str) -> EngineError:
-    """``node 'x' <predicate>``, e.g. ``node 'x' is not waiting``."""
-    return EngineError(f"node {node_id!r} {predicate}", node=node_id)
 
 
 _NO_ARRIVALS: Mapping[str, tuple[str, ...]] = MappingProxyType({})
@@ -138,13 +143,13 @@ class FlowState:
     def from_json(cls, data: Mapping[str, Any]) -> FlowState:
         """The state ``to_json`` gave; missing keys take their defaults (``{}``: not started)."""
         if not isinstance(data, Mapping):
-            raise EngineError("flow state: expected an object")
+            raise FlowStateInvalid("state", "object")
         arrived = data.get("arrived", _NO_ARRIVALS)
         if not isinstance(arrived, Mapping):
-            raise EngineError("flow state: 'arrived' must map join ids to lists of node ids")
+            raise FlowStateInvalid("arrived", "join_map")
         done = data.get("done", False)
         if not isinstance(done, bool):
-            raise EngineError("flow state: 'done' must be a boolean")
+            raise FlowStateInvalid("done", "boolean")
         return cls(
             _ids(data.get("waiting", ()), "waiting"),
             MappingProxyType(
@@ -159,13 +164,13 @@ class FlowState:
 
 def _id(value: Any, key: str) -> str:
     if not isinstance(value, str) or not value:
-        raise EngineError(f"flow state: {key!r} holds {value!r}, not a node id")
+        raise FlowStateInvalid(key, "node_id")
     return value
 
 
 def _ids(value: Any, key: str) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
-        raise EngineError(f"flow state: {key!r} must be a list of node ids")
+        raise FlowStateInvalid(key, "node_id_list")
     for item in value:
         _id(item, key)
     return tuple(value)
@@ -284,7 +289,7 @@ def _plan(flow: FlowDef) -> _Plan:
 
 def _build(flow: FlowDef) -> _Plan:
     if flow.topological_order is None:
-        raise EngineError("the flow has a cycle: it cannot be run")
+        raise FlowHasCycle()
     succ = flow.successors
     preds = {node_id: tuple(e.source for e in edges) for node_id, edges in flow.in_edges.items()}
     choices = {
@@ -297,25 +302,25 @@ def _build(flow: FlowDef) -> _Plan:
     for join in flow.of_kind("join"):
         split = flow.by_id.get(join.split or "")
         if split is None or split.kind != "parallel":
-            raise _node_error(join.id, f"its split {join.split!r} is not a parallel node")
+            raise JoinSplitNotParallel(join.id, str(join.split))
         if split.id in region:
-            raise _node_error(join.id, f"split {split.id!r} already has a join")
+            raise SplitJoinedTwice(join.id, split.id)
         branches = len(succ[split.id])
         if join.min is not None and not 1 <= join.min <= branches:
-            raise _node_error(join.id, f"min {join.min} is not between 1 and {branches}")
+            raise JoinMinOutOfRange(join.id, join.min, branches)
         split_of[join.id] = split.id
         region[split.id] = _region(flow, split.id, join.id)
         need[join.id] = join.min if join.min is not None else branches
     for split in flow.of_kind("parallel"):
         if split.id not in region:
-            raise _node_error(split.id, "no join names this parallel split")
+            raise SplitWithoutJoin(split.id)
     join_of = {split: join for join, split in split_of.items()}
     # innermost first: a nested region is smaller than the one enclosing it
     by_size = sorted(region, key=lambda split: len(region[split]))
     enclosing: dict[str, str] = {}
-    for split in by_size:
-        for node_id in region[split]:
-            enclosing.setdefault(node_id, join_of[split])
+    for split_id in by_size:
+        for node_id in region[split_id]:
+            enclosing.setdefault(node_id, join_of[split_id])
     clears = {
         join: (join, *(n for n in region[split] if flow.by_id[n].kind == "join"))
         for join, split in split_of.items()
@@ -406,7 +411,7 @@ class _Run:
         """Send a token along the single outgoing edge of ``node_id``."""
         out = self.plan.succ[node_id]
         if len(out) != 1:
-            raise _node_is(node_id, f"has {len(out)} outgoing edges where one was expected")
+            raise NotOneOutgoingEdge(node_id, len(out))
         self.tokens.append((out[0], node_id))
 
     def run(self) -> None:
@@ -416,11 +421,7 @@ class _Run:
             kind = plan.kind[node_id]
             if kind in WAITING_KINDS:
                 if node_id in self.waiting:
-                    raise _node_error(
-                        node_id,
-                        f"reached from {source!r} while already waiting "
-                        "(parallel branches must meet at their join)",
-                    )
+                    raise ReachedWhileWaiting(node_id, source)
                 self.waiting.add(node_id)
                 self.opened.append(node_id)
             elif kind == "join":
@@ -439,31 +440,28 @@ class _Run:
                 self.passed.append(node_id)
                 self.forward(node_id)
             else:
-                raise _node_error(node_id, f"unknown kind {kind!r}")
+                raise UnknownNodeKind(node_id, kind)
         if self.done and self.waiting:
-            still = ", ".join(repr(n) for n in self.plan.sort(self.waiting))
-            raise _node_error(self.end or "end", f"reached while {still} still wait")
+            raise EndWhileWaiting(self.end or "end", self.plan.sort(self.waiting))
 
     def choose(self, node_id: str) -> str:
         default: str | None = None
         for choice in self.plan.choices[node_id]:
             if choice.error is not None:
-                raise _node_error(
-                    node_id, f"the condition of edge {choice.edge!r} does not parse: {choice.error}"
-                )
+                raise ConditionUnparsed(node_id, choice.edge, str(choice.error))
             if choice.condition is not None:
                 if truthy(evaluate(choice.condition, self.data)):
                     return choice.target
             elif choice.default and default is None:
                 default = choice.target
         if default is None:
-            raise _node_error(node_id, "no condition matched and no default edge")
+            raise NoRoute(node_id)
         return default
 
     def arrive(self, join: str, source: str) -> None:
         got = self.arrived.setdefault(join, [])
         if source in got:
-            raise _node_error(join, f"the branch through {source!r} arrived twice")
+            raise BranchArrivedTwice(join, source)
         got.append(source)
         if len(got) >= self.plan.need[join]:
             self.fire(join)
@@ -510,7 +508,7 @@ class _Run:
         for pred in preds:
             if pred in later and pred not in got:
                 return pred
-        raise _node_error(join, f"no branch from {node_id!r} can still arrive")
+        raise BranchCannotArrive(join, node_id)
 
     def step(self, completed: tuple[str, ...] = ()) -> Step:
         plan = self.plan
@@ -539,7 +537,7 @@ def start(flow: FlowDef, data: Mapping[str, Any]) -> Step:
     """Put a token on the start node and run it to the first waiting nodes (or an end)."""
     plan = _plan(flow)
     if plan.start is None:
-        raise EngineError("the flow has no start node")
+        raise FlowWithoutStart()
     run = _Run(plan, FlowState(), data)
     run.tokens.append((plan.start, plan.start))
     run.run()
@@ -552,11 +550,11 @@ def complete(
     """Complete waiting node ``node_id`` with ``outcome`` and run on from it."""
     plan = _plan(flow)
     if node_id not in state.waiting:
-        raise _node_is(node_id, "is not waiting")
+        raise NodeNotWaiting(node_id)
     if node_id not in plan.kind:
-        raise _node_is(node_id, "is not a node of this flow")
+        raise UnknownNode(node_id)
     if outcome not in (Outcome.PASS, Outcome.DENY):
-        raise _node_error(node_id, f"outcome {outcome!r} is neither pass nor deny")
+        raise UnknownOutcome(node_id, str(outcome))
     run = _Run(plan, state, data)
     run.waiting.discard(node_id)
     if outcome == Outcome.DENY:
@@ -572,16 +570,15 @@ def return_to(flow: FlowDef, state: FlowState, target: str) -> Step:
     """退回: cancel everything waiting and reopen ``target``, an earlier task."""
     plan = _plan(flow)
     if plan.kind.get(target) != "task":
-        raise _node_is(target, "is not a task node of this flow: a case returns to a task")
+        raise ReturnTargetNotTask(target)
     if state.done or not state.waiting:
-        raise _node_is(target, "cannot be returned to: nothing is waiting")
+        raise ReturnWithNothingWaiting(target)
     if target in state.waiting:
-        raise _node_is(target, "is waiting now: return to an earlier step")
+        raise ReturnToWaiting(target)
     later = plan.descendants(target)
     beyond = [node_id for node_id in state.waiting if node_id not in later]
     if beyond:
-        names = ", ".join(repr(n) for n in beyond)
-        raise _node_is(target, f"is not an earlier step of waiting {names}")
+        raise ReturnNotEarlier(target, beyond)
     run = _Run(plan, state, {})
     run.cancelled.extend(run.waiting)
     for join in list(run.arrived):
@@ -601,5 +598,5 @@ def waiting_nodes(flow: FlowDef, state: FlowState) -> list[FlowNode]:
     by_id = flow.by_id
     unknown = [node_id for node_id in state.waiting if node_id not in by_id]
     if unknown:
-        raise _node_is(unknown[0], "is not a node of this flow")
+        raise UnknownNode(unknown[0])
     return sorted((by_id[node_id] for node_id in state.waiting), key=lambda node: node.index)

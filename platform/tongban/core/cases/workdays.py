@@ -78,16 +78,27 @@ LAYER_LABELS = {
 class CalendarMissing(TongbanError):
     """No working-day calendar for a year before the national data begins (no guesses)."""
 
+    reason = "CALENDAR_MISSING"
+
     def __init__(self, year: int, tenant_code: str) -> None:
         first, last = NATIONAL_YEARS
-        super().__init__(
-            f"{year} 年没有工作日历：国家节假日数据始于 {first} 年，单位 {tenant_code} "
-            f"也未载入该年的放假安排 (no working-day calendar for {year}: the national data "
-            f"starts at {first} and tenant {tenant_code} has no arrangement for {year})",
-            data={"year": year, "tenant_code": tenant_code, "national_years": [first, last]},
-        )
+        super().__init__(year=year, tenant_code=tenant_code, first=first, last=last)
         self.year = year
         self.tenant_code = tenant_code
+
+
+class CalendarDayTwice(TongbanError):
+    reason = "CALENDAR_DAY_TWICE"
+
+    def __init__(self, tenant_code: str, days: list[str]) -> None:
+        super().__init__(tenant_code=tenant_code, days=days)
+
+
+class CalendarEntryKind(TongbanError):
+    reason = "CALENDAR_ENTRY_KIND"
+
+    def __init__(self, tenant_code: str, day: str, kind: str) -> None:
+        super().__init__(tenant_code=tenant_code, day=day, kind=kind)
 
 
 def _plain_date(day: date, name: str) -> date:
@@ -131,12 +142,7 @@ class LevelCalendar:
     def __post_init__(self) -> None:
         both = set(self.holidays) & set(self.workdays)
         if both:
-            days = ", ".join(d.isoformat() for d in sorted(both))
-            raise TongbanError(
-                f"单位 {self.tenant_code} 把 {days} 同时列为节假日和工作日 "
-                f"(tenant {self.tenant_code} lists {days} both as holiday and as workday)",
-                data={"tenant_code": self.tenant_code, "days": sorted(d.isoformat() for d in both)},
-            )
+            raise CalendarDayTwice(self.tenant_code, [d.isoformat() for d in sorted(both)])
 
     @classmethod
     def of(
@@ -151,16 +157,11 @@ class LevelCalendar:
         workdays: dict[date, str] = {}
         for entry in entries:
             day, kind = entry[0], entry[1]
-            name = entry[2] if len(entry) > 2 else ""  # type: ignore[misc]
+            name = entry[2] if len(entry) > 2 else ""
             _plain_date(day, "entry day")
             normal = _KINDS.get(kind)
             if normal is None:
-                raise TongbanError(
-                    f"日历条目 {day.isoformat()} 的类型 {kind!r} 无效，应为 holiday 或 workday "
-                    f"(calendar entry {day.isoformat()} has kind {kind!r}; "
-                    "expected 'holiday' or 'workday')",
-                    data={"tenant_code": tenant_code, "day": day.isoformat(), "kind": kind},
-                )
+                raise CalendarEntryKind(tenant_code, day.isoformat(), kind)
             (holidays if normal == HOLIDAY else workdays)[day] = name
         return cls(tenant_code, holidays, workdays, dict(arrangements or {}))
 

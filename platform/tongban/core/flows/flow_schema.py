@@ -20,7 +20,8 @@ from jsonschema.exceptions import ValidationError
 
 from tongban.core.errors import Violation
 from tongban.core.flows.codes import FLOW_DAYS, FLOW_SHAPE, json_pointer
-from tongban.core.flows.schema_check import Check, compile_check
+from tongban.core.flows.schema_check import compile_check
+from tongban.core.form_compiler import Check
 
 FLOW_SCHEMA_ID = "urn:tongban:meta:flow"
 FLOW_SCHEMA_FILE = "flow.schema.json"

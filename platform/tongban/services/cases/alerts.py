@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from tongban.adapters.db.case_models import SupervisionAlert
-from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.case import Case
 
 LEVELS = {
     "STEP_OVERDUE": "warning",  # 环节超时
@@ -25,7 +25,7 @@ LEVELS = {
 
 
 def raise_once(
-    uow: UnitOfWork, case: CaseRecord, kind: str, subject: str, message: str, now: dt.datetime
+    uow: UnitOfWork, case: Case, kind: str, subject: str, message: str, now: dt.datetime
 ) -> bool:
     """Raise the alert unless it was raised before; True when raised now. Callers hold the
     case's row lock, so two sweeps cannot both pass the check; the unique key is the wall."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.case_models import Case, CaseEvent
 from tongban.adapters.db.unit_of_work import Database
 from tongban.core import audit
@@ -14,7 +15,7 @@ from tongban.core import audit
 def verify_audit(db: Database, *, batch: int = 500) -> Iterator[audit.ChainProblem]:
     """Every problem of every case chain: edited, deleted, reordered or inserted events, and
     heads that do not match (a deleted last event)."""
-    with db.platform("tongban audit verify") as uow:
+    with platform_unit_of_work(db, "tongban audit verify") as uow:
         last_id = 0
         while True:
             cases = uow.session.scalars(

@@ -19,10 +19,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case, CaseEvent
-from tongban.adapters.db.case_store import CaseRecord
+from tongban.adapters.db.case_models import CaseEvent
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
+from tongban.core.cases.case import Case
+from tongban.core.cases.errors import CaseChainBroken
 from tongban.core.errors import ChainBroken
 from tongban.services.cases import alerts
 
@@ -43,7 +44,7 @@ def _event(row: dict[str, Any]) -> audit.AuditEvent:
     )
 
 
-def head_problem(uow: UnitOfWork, case: CaseRecord) -> str | None:
+def head_problem(uow: UnitOfWork, case: Case) -> str | None:
     """Why the case's chain is known broken (cheap: one statement), or None."""
     known, last = uow.cases.chain_tail(case, ALERT)
     if known:
@@ -58,7 +59,7 @@ def head_problem(uow: UnitOfWork, case: CaseRecord) -> str | None:
             f"the case's head is #{case.audit_seq})"
         )
     event = _event(last)
-    if _written.get((uow.cache_key, case.id)) != event and event.computed_hash() != last["hash"]:
+    if _written.get((uow.cache_key, case.key)) != event and event.computed_hash() != last["hash"]:
         return f"事件 #{last['seq']} 被修改 (event #{last['seq']} no longer matches its hash)"
     return None
 
@@ -67,16 +68,16 @@ _written: dict[tuple[str, int], audit.AuditEvent] = {}
 _WRITTEN_MAX = 50_000
 
 
-def remember(uow: UnitOfWork, case: CaseRecord, event: audit.AuditEvent) -> None:
+def remember(uow: UnitOfWork, case: Case, event: audit.AuditEvent) -> None:
     """The event this process just appended, its hash computed here. The next command's
     head check compares the stored row with it, field by field, instead of hashing the row
     again; a row changed in the database since no longer equals it and is hashed."""
     if len(_written) >= _WRITTEN_MAX:
         _written.clear()
-    _written[(uow.cache_key, case.id)] = event
+    _written[(uow.cache_key, case.key)] = event
 
 
-def full_problems(uow: UnitOfWork, case: CaseRecord | Case) -> list[audit.ChainProblem]:
+def full_problems(uow: UnitOfWork, case: Case) -> list[audit.ChainProblem]:
     """The full walk of the case's chain (every event), as ``tongban audit verify``."""
     rows = uow.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
@@ -91,28 +92,24 @@ def full_problems(uow: UnitOfWork, case: CaseRecord | Case) -> list[audit.ChainP
     return audit.verify_chain(events, head=head, chain=case.number)
 
 
-def refuse_if_broken(uow: UnitOfWork, case: CaseRecord, now: dt.datetime) -> None:
+def refuse_if_broken(uow: UnitOfWork, case: Case, now: dt.datetime) -> None:
     """``ChainBroken`` (after raising the alert, committed) if the cheap check fails."""
     problem = head_problem(uow, case)
     if problem is not None:
         refuse(uow, case, problem, now)
 
 
-def refuse(uow: UnitOfWork, case: CaseRecord, problem: str, now: dt.datetime) -> None:
+def refuse(uow: UnitOfWork, case: Case, problem: str, now: dt.datetime) -> None:
     """Raise the case's alert once, commit it, and refuse: ``ChainBroken``."""
     raise_alert(uow, case, problem, now)
     raise broken(case, problem)
 
 
-def broken(case: CaseRecord, problem: str) -> ChainBroken:
-    return ChainBroken(
-        f"办件 {case.number} 的审计链校验失败，暂停办理，请联系监察人员 "
-        f"(case {case.number}: its audit chain does not verify; it takes no command): {problem}",
-        data={"case": case.number},
-    )
+def broken(case: Case, problem: str) -> ChainBroken:
+    return CaseChainBroken(case.number, problem)
 
 
-def raise_alert(uow: UnitOfWork, case: CaseRecord, problem: str, now: dt.datetime) -> bool:
+def raise_alert(uow: UnitOfWork, case: Case, problem: str, now: dt.datetime) -> bool:
     """The one ``AUDIT_CHAIN_BROKEN`` alert of the case, committed at once (the command
     that found it is refused and rolls back). True when raised now."""
     uow.rollback()  # nothing of the refused command is kept

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tongban.adapters.db.case_models import ResultDocument
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.core.errors import Forbidden, InvalidState
+from tongban.core.cases.errors import CannotVerifyCommitment, NoCommitmentToVerify
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.cases import deadlines, runtime
@@ -18,7 +18,9 @@ from tongban.services.cases.views import CaseView
 def schedule_verification(ctx: CaseContext) -> None:
     """Called when a notify-and-commit case is approved."""
     deadlines.stamp_verification(ctx, ctx.today)
-    ctx.record("VerificationScheduled", {"due": ctx.case.verification_due.isoformat()})
+    due = ctx.case.verification_due
+    assert due is not None
+    ctx.record("VerificationScheduled", {"due": due.isoformat()})
 
 
 def verify_commitment(
@@ -26,16 +28,15 @@ def verify_commitment(
 ) -> CaseView:
     ctx = runtime.load(uow, env, number, actor)
     if not ctx.case.notify_and_commit or ctx.case.verification_due is None:
-        raise InvalidState(f"办件 {number} 没有待核查的告知承诺 (no commitment to verify)")
+        raise NoCommitmentToVerify(number)
     if actor.tenant_code != ctx.tenant.code or not (actor.roles & {Role.REVIEWER, Role.APPROVER}):
-        raise Forbidden(f"{actor.username} 不能核查本单位的告知承诺")
+        raise CannotVerifyCommitment(actor.username)
     ctx.case.verification_due = None
     ctx.case.verification_due_provisional = False
     if truthful:
         ctx.record("CommitmentVerified", {"note": note})
     else:
-        ctx.case.status = "revoked"
-        ctx.case.revoked_at = ctx.now
+        ctx.case.revoke(ctx.now)
         result = uow.session.scalar(
             select(ResultDocument).where(ResultDocument.case_id == ctx.case.id)
         )

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
 from tongban.adapters.db.models import Matter
 from tongban.adapters.db.unit_of_work import UnitOfWork
@@ -64,13 +63,13 @@ class CrossLevel:
 
 def cross_level(uow: UnitOfWork, number: str) -> CrossLevel | None:
     """The escalation view of case ``number`` (None: it is not part of an escalation)."""
-    case = uow.session.scalar(select(Case).where(Case.number == number))
+    case = uow.cases.by_number(number, lock=False)
     if case is None:
         raise NotFound("case", number)
     if case.origin_case_id is not None:
         level, other = FINAL, uow.cases.by_link(case.origin_case_id, lock=False)
     else:
-        task = escalation_task(uow, case.id)
+        task = escalation_task(uow, case.key)
         if task is None or task.linked_case_id is None:
             return None
         level, other = INITIAL, uow.cases.by_link(task.linked_case_id, lock=False)

@@ -9,14 +9,12 @@ A date computed over any day that only the provisional calendar decided is store
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tongban.core.cases.case import Task
 from tongban.core.cases.clock import CaseClock, step_due
+from tongban.services.cases.context import CaseContext
 from tongban.services.cases.time import local_date
-
-if TYPE_CHECKING:  # runtime opens steps through here
-    from tongban.adapters.db.case_store import TaskRecord
-    from tongban.services.cases.runtime import CaseContext
 
 VERIFICATION_DAYS = 20
 """Working days after the decision within which a commitment is verified (核查)."""
@@ -33,14 +31,14 @@ def stamp_deadline(ctx: CaseContext) -> None:
     ctx.case.deadline_provisional = ctx.calendar.provisional_between(accepted_on, ctx.case.deadline)
 
 
-def stamp_step_due(ctx: CaseContext, task: TaskRecord) -> None:
+def stamp_step_due(ctx: CaseContext, task: Task) -> None:
     """A step's limit, counted from the day it opened."""
     opened_on = local_date(task.opened_at)
     task.due_on = step_due(ctx.calendar, opened_on, task.days, ctx.pauses, ctx.today)
     task.due_provisional = ctx.calendar.provisional_between(opened_on, task.due_on)
 
 
-def shift_step_due(ctx: CaseContext, task: TaskRecord, shift: int) -> None:
+def shift_step_due(ctx: CaseContext, task: Task, shift: int) -> None:
     """A pause ended: the step's limit moves out by the working days it froze."""
     if task.due_on is None or not shift:
         return

@@ -12,8 +12,9 @@ from typing import Any
 from tongban.adapters.db.models import Matter, Tenant
 from tongban.adapters.db.repositories import tenant_ref
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.errors import PinnedVersionUnrunnable
 from tongban.core.documents import MatterDoc, parse_matter_doc
-from tongban.core.errors import InvalidDefinition, NotFound
+from tongban.core.errors import NotFound
 from tongban.core.flows import FlowDef, parse_flow
 from tongban.services.schemas import Schemas
 
@@ -52,10 +53,10 @@ def pinned(
             row.document, tenant=tenant_ref(tenant), departments=departments, schemas=schemas.meta
         )
         if doc is None or doc.implementation is None:
-            raise InvalidDefinition(problems, f"{matter.code} v{version} cannot run")
+            raise PinnedVersionUnrunnable(problems, matter.code, version)
         flow, flow_problems = parse_flow(doc.implementation.flow)
         if flow is None:
-            raise InvalidDefinition(flow_problems, f"{matter.code} v{version}: flow")
+            raise PinnedVersionUnrunnable(flow_problems, matter.code, version)
         found = Pinned(matter.id, version, doc, flow, dict(row.document))
         if len(_cache) > 4096:
             _cache.clear()

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case, CaseTask
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
+from tongban.adapters.db.case_models import Case
+from tongban.adapters.db.case_store import case_columns, case_of
 from tongban.adapters.db.models import TenantUser
 from tongban.adapters.db.unit_of_work import Database
+from tongban.core.cases.case import FINAL, TaskKind
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
 from tongban.services.cases import intake, steps
@@ -31,8 +34,8 @@ class OpenStep:
 
 def open_steps(db: Database, number: str) -> list[OpenStep]:
     """The open human steps of a case and of every case linked below it."""
-    with db.platform("driver: open steps") as uow:
-        root = uow.session.scalar(select(Case).where(Case.number == number))
+    with platform_unit_of_work(db, "driver: open steps") as uow:
+        root = uow.cases.by_number(number, lock=False)
         if root is None:
             return []
         found: list[OpenStep] = []
@@ -40,28 +43,27 @@ def open_steps(db: Database, number: str) -> list[OpenStep]:
         while frontier:
             case = frontier.pop()
             code = uow.tenants.by_id(case.tenant_id).code
-            for task in uow.session.scalars(
-                select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open")
-            ):
-                if task.kind == "task":
+            for task in uow.cases.open_tasks(case):
+                if task.kind == TaskKind.TASK:
                     assert task.step and task.department and task.role
                     found.append(
                         OpenStep(
                             case.number, code, task.node_id, task.step, task.department, task.role
                         )
                     )
-            frontier += uow.session.scalars(
-                select(Case).where(
+            rows = uow.session.execute(
+                select(*case_columns()).where(
                     (Case.origin_case_id == case.id) | (Case.joint_case_id == case.id),
-                    Case.status.not_in(("concluded", "rejected", "withdrawn")),
+                    Case.status.not_in([s.value for s in FINAL]),
                 )
             )
+            frontier += [case_of(row) for row in rows.mappings()]
         return found
 
 
 def holder(db: Database, tenant_code: str, department: str, role: str) -> Actor:
     """A user of ``tenant_code`` holding ``role`` in ``department``."""
-    with db.platform("driver: find a step holder") as uow:
+    with platform_unit_of_work(db, "driver: find a step holder") as uow:
         tenant = uow.tenants.get(tenant_code)
         deps = {d.id: d.code for d in uow.departments.of_tenant(tenant.id)}
         for user in uow.session.scalars(

@@ -21,11 +21,12 @@ from sqlalchemy import select
 
 from tongban.adapters.db.case_models import CaseTask
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
-from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.models import Department
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.beijing import beijing_date
-from tongban.core.errors import InvalidState, NotFound
+from tongban.core.cases.case import Case
+from tongban.core.cases.errors import NoSealedOpinion
+from tongban.core.errors import NotFound
 from tongban.core.matters import EscalationMode
 from tongban.core.seals import (
     OpinionDocument,
@@ -46,7 +47,7 @@ def seal_outcome(ctx: CaseContext, sealer: ResultSealer) -> None:
     if escalated_in(ctx.case) and mode is EscalationMode.OPINION:
         _seal_opinion(ctx, sealer)
         return
-    answered = escalation_task(ctx.uow, ctx.case.id)
+    answered = escalation_task(ctx.uow, ctx.case.key)
     if answered is not None and mode is EscalationMode.ART35:
         _deliver(ctx, answered)
         return
@@ -56,15 +57,12 @@ def seal_outcome(ctx: CaseContext, sealer: ResultSealer) -> None:
     if answered is not None:  # 上报件: the county issues the decision on the city's opinion
         opinion = _row_of(ctx.uow, answered.linked_case_id, OPINION)
         if opinion is None:
-            raise InvalidState(
-                f"办件 {ctx.case.number} 上报的终审办件未留存加盖电子印章的审核签批意见，"
-                "无法据此出具决定书 (no sealed opinion from the final level to issue on)"
-            )
+            raise NoSealedOpinion(ctx.case.number)
         basis = basis_of(SealedDocument(dict(opinion.document), dict(opinion.seal)))
     sealer.seal_result(ctx, basis)
 
 
-def escalated_in(case: CaseRecord) -> bool:
+def escalated_in(case: Case) -> bool:
     """Whether ``case`` is the final level's case of an escalation: started by an
     ``escalate`` node (its origin link; or, should the link be lost, the node it answers
     without being a joint matter's sub-case)."""
@@ -129,11 +127,15 @@ def escalation_task(uow: UnitOfWork, case_id: int) -> CaseTask | None:
 
 
 def _row_of(uow: UnitOfWork, case_id: int | None, kind: str) -> ResultRow | None:
-    if case_id is None:
+    """The result row of the linked case ``case_id``, read through the link (the other
+    level's rows are not in this tenant's subtree)."""
+    linked = None if case_id is None else uow.cases.by_link(case_id, lock=False)
+    if linked is None:
         return None
-    return uow.session.scalar(
-        select(ResultRow).where(ResultRow.case_id == case_id, ResultRow.kind == kind)
-    )
+    with uow.reading_linked(linked):
+        return uow.session.scalar(
+            select(ResultRow).where(ResultRow.case_id == linked.id, ResultRow.kind == kind)
+        )
 
 
 def linked_decision(uow: UnitOfWork, case_id: int) -> ResultRow | None:

@@ -9,11 +9,16 @@ from sqlalchemy import select
 
 from tongban.adapters.db.case_models import Case, Complaint, Rating
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.case import CaseStatus
+from tongban.core.cases.errors import (
+    AlreadyRated,
+    CannotAnswerComplaint,
+    CannotAnswerRating,
+    CaseInputInvalid,
+    NoRatingFollowup,
+    NotConcludedYet,
+)
 from tongban.core.errors import (
-    Conflict,
-    Forbidden,
-    InvalidDefinition,
-    InvalidState,
     NotFound,
     Violation,
 )
@@ -40,13 +45,13 @@ def rate_service(
     uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, level: int, comment: str
 ) -> RatingView:
     if level not in LEVELS:
-        raise InvalidDefinition([Violation("RATING_LEVEL", "/level", "评价等级为 1–5")])
+        raise CaseInputInvalid([Violation("RATING_LEVEL", "/level", "评价等级为 1–5")])
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_applicant(ctx)
-    if ctx.case.status not in ("concluded", "rejected"):
-        raise InvalidState(f"办件 {number} 尚未办结，不能评价 (rate after conclusion)")
+    if ctx.case.status not in (CaseStatus.CONCLUDED, CaseStatus.REJECTED):
+        raise NotConcludedYet(number)
     if uow.session.scalar(select(Rating.id).where(Rating.case_id == ctx.case.id)) is not None:
-        raise Conflict(f"办件 {number} 已评价 (一事一评: one rating per case)")
+        raise AlreadyRated(number)
     rating = Rating(
         tenant_id=ctx.case.tenant_id,
         case_id=ctx.case.id,
@@ -68,12 +73,12 @@ def answer_rating(
     """回访整改: the handling tenant answers a bad rating."""
     ctx = runtime.load(uow, env, number, actor)
     if actor.tenant_code != ctx.tenant.code or not (actor.roles & {Role.ADMIN, Role.CLERK}):
-        raise Forbidden(f"{actor.username} 不能回复本单位的差评")
+        raise CannotAnswerRating(actor.username)
     rating = uow.session.scalar(select(Rating).where(Rating.case_id == ctx.case.id))
     if rating is None or rating.followup_due is None:
-        raise InvalidState(f"办件 {number} 没有待回访的差评")
+        raise NoRatingFollowup(number)
     if not answer.strip():
-        raise InvalidDefinition([Violation("ANSWER_REQUIRED", "/answer", "须填写回访整改情况")])
+        raise CaseInputInvalid([Violation("ANSWER_REQUIRED", "/answer", "须填写回访整改情况")])
     rating.followup_answer, rating.answered_at, rating.answered_by = answer, ctx.now, actor.username
     ctx.record("RatingAnswered", {"answer": answer})
     view = _view(number, rating)
@@ -83,7 +88,7 @@ def answer_rating(
 
 def complain(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str, text: str) -> int:
     if not text.strip():
-        raise InvalidDefinition([Violation("COMPLAINT_TEXT", "/text", "投诉内容不能为空")])
+        raise CaseInputInvalid([Violation("COMPLAINT_TEXT", "/text", "投诉内容不能为空")])
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_applicant(ctx)
     complaint = Complaint(
@@ -104,17 +109,17 @@ def answer_complaint(
         raise NotFound("complaint", complaint_id)
     ctx = runtime.load(uow, env, _number(uow, complaint.case_id), actor)
     if actor.tenant_code != ctx.tenant.code or Role.ADMIN not in actor.roles:
-        raise Forbidden(f"{actor.username} 不能答复本单位的投诉")
+        raise CannotAnswerComplaint(actor.username)
     complaint.answer, complaint.answered_at, complaint.answered_by = answer, ctx.now, actor.username
     ctx.record("ComplaintAnswered", {"complaint": complaint_id, "answer": answer})
     uow.commit()
 
 
 def _number(uow: UnitOfWork, case_id: int) -> str:
-    case = uow.session.get(Case, case_id)
-    if case is None:
+    number = uow.session.scalar(select(Case.number).where(Case.id == case_id))
+    if number is None:
         raise NotFound("case", case_id)
-    return case.number
+    return number
 
 
 def _view(number: str, rating: Rating) -> RatingView:

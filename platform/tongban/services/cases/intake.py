@@ -12,18 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tongban.adapters.db.case_models import CaseEvent
-from tongban.adapters.db.case_store import CaseRecord, new_case
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.applicants import applicant_problems, normalize_id
+from tongban.core.cases.case import Case, CaseStatus
 from tongban.core.cases.clock import deemed_acceptance_due
 from tongban.core.cases.engine import Outcome, start
-from tongban.core.errors import Conflict, InvalidDefinition, InvalidState, Violation
+from tongban.core.cases.errors import ApplicationInvalid, CaseInputInvalid, IdempotencyKeyReused
+from tongban.core.errors import Violation
 from tongban.core.forms import validate_form_data
 from tongban.core.matters import MatterSpec
 from tongban.services.actors import Actor
-from tongban.services.cases import deadlines, runtime
+from tongban.services.cases import deadlines, dispatch, runtime
 from tongban.services.cases.definitions import published_implementation
-from tongban.services.cases.links import answer_linked
+from tongban.services.cases.dispatch import receive
 from tongban.services.cases.numbering import next_case_number
 from tongban.services.cases.runtime import CaseContext, CaseEnv
 from tongban.services.cases.time import local_date, tenant_cached
@@ -59,9 +60,9 @@ def submit_application(
     matter_id, pinned = published_implementation(uow, env.schemas, tenant, application.matter_code)
     problems = check_application(env, pinned.doc.spec, application)
     if problems:
-        raise InvalidDefinition(problems, "申请材料或表单有误 (the application has problems)")
+        raise ApplicationInvalid(problems)
     now = env.now()
-    case = new_case(
+    case = Case(
         tenant_id=tenant.id,
         number=next_case_number(uow, pinned.implementation_code, local_date(now)),
         matter_id=matter_id,
@@ -70,14 +71,11 @@ def submit_application(
         matter_name=pinned.doc.spec.name,
         implementation_code=pinned.implementation_code,
         department=pinned.doc.department or "",
-        status="received",
         applicant_name=application.applicant_name,
         applicant_id=normalize_id(application.applicant_id),
         applicant_kind=str(application.applicant_kind),
         form_data=dict(application.form_data),
         materials=sorted(set(application.materials)),
-        flow_state={},
-        pauses=[],
         idempotency_key=application.idempotency_key,
         received_at=now,
         promised_days=pinned.doc.spec.promised_days,
@@ -104,19 +102,12 @@ def submit_application(
             "request_digest": digest,
         },
     )
-    runtime.apply(ctx, start(pinned.flow, case.form_data))
+    dispatch.advance(ctx, start(pinned.flow, case.form_data))
     receive(ctx)
     return ctx.commit()
 
 
-def receive(ctx: CaseContext) -> None:
-    """Online submission is the receipt (收件): the receive step completes at once."""
-    for task in ctx.open_tasks():
-        if task.kind == "task" and task.step == "receive":
-            runtime.complete_node(ctx, task, Outcome.PASS, "网上申报即收件", "CaseReceived")
-
-
-def _by_key(uow: UnitOfWork, tenant_id: int, key: str) -> CaseRecord | None:
+def _by_key(uow: UnitOfWork, tenant_id: int, key: str) -> Case | None:
     return uow.cases.by_idempotency_key(tenant_id, key)
 
 
@@ -137,7 +128,7 @@ def request_digest(application: Application) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _replayed(uow: UnitOfWork, existing: CaseRecord, digest: str) -> CaseView:
+def _replayed(uow: UnitOfWork, existing: Case, digest: str) -> CaseView:
     """The case an idempotency key made, if this is the same application; else Conflict.
     Cases submitted before digests were recorded have none: they are returned as before."""
     payload = uow.session.scalar(
@@ -146,12 +137,7 @@ def _replayed(uow: UnitOfWork, existing: CaseRecord, digest: str) -> CaseView:
     recorded = payload.get("request_digest") if isinstance(payload, dict) else None
     if recorded is not None and recorded != digest:
         key = existing.idempotency_key
-        raise Conflict(
-            f"幂等键 {key} 已用于另一份不同的申请（办件 {existing.number}），请换用新的幂等键 "
-            f"(idempotency key {key} was already used for a different application: "
-            f"case {existing.number}; use a new key)",
-            data={"idempotencyKey": key, "case": existing.number},
-        )
+        raise IdempotencyKeyReused(key or "", existing.number)
     return case_view(uow, existing)
 
 
@@ -203,15 +189,10 @@ def accept_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> Cas
 
 
 def _accept(ctx: CaseContext, event: str) -> None:
-    if ctx.case.status != "received":
-        raise InvalidState(
-            f"办件 {ctx.case.number} 状态为 {ctx.case.status}，不能受理 (cannot accept now)"
-        )
-    ctx.case.accepted_at = ctx.now
+    ctx.case.accept(ctx.now)
     deadlines.stamp_deadline(ctx)
-    ctx.case.status = "processing"
     task = ctx.open_step("accept")
-    runtime.complete_node(ctx, task, Outcome.PASS, "受理", event)
+    dispatch.complete_node(ctx, task, Outcome.PASS, "受理", event)
 
 
 def reject_at_acceptance(
@@ -220,39 +201,25 @@ def reject_at_acceptance(
     """RejectAtAcceptance (不予受理): with reasons, ends the case."""
     reasons = [r.strip() for r in reasons if r.strip()]
     if not reasons:
-        raise InvalidDefinition([Violation("REASONS_REQUIRED", "/reasons", "不予受理须说明理由")])
+        raise CaseInputInvalid([Violation("REASONS_REQUIRED", "/reasons", "不予受理须说明理由")])
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
     task = ctx.open_step("accept")
     runtime.require_step_actor(ctx, task)
     ctx.close_all()
-    ctx.case.status = "rejected"
-    ctx.case.decision = "rejected"
-    ctx.case.decision_reason = "；".join(reasons)
-    ctx.case.concluded_at = ctx.now
+    ctx.case.reject(ctx.now, "；".join(reasons))
     ctx.record("CaseRejected", {"reasons": reasons})
-    answer_linked(ctx)
+    dispatch.answer_linked(ctx)
     return ctx.commit()
 
 
 def deem_accepted_if_due(ctx: CaseContext) -> bool:
     """第32条: no decision on acceptance within 5 working days of receipt ⇒ deemed accepted."""
-    if ctx.case.status != "received":
+    if ctx.case.status is not CaseStatus.RECEIVED:
         return False
     received = local_date(ctx.case.received_at)
     due = deemed_acceptance_due(ctx.calendar, received, ctx.pauses)
-    if ctx.today <= due:
+    if due is None or ctx.today <= due:  # None: a supplement is outstanding
         return False
     _accept(ctx, "CaseDeemedAccepted")
     return True
-
-
-def accept_linked(ctx: CaseContext, joint: CaseRecord) -> None:
-    """A joint matter's sub-case: accepted with the joint case (one receipt, one deadline)."""
-    ctx.case.accepted_at = joint.accepted_at or ctx.now
-    ctx.case.deadline = joint.deadline
-    ctx.case.deadline_provisional = joint.deadline_provisional
-    ctx.case.status = "processing"
-    for task in ctx.open_tasks():
-        if task.kind == "task" and task.step == "accept":
-            runtime.complete_node(ctx, task, Outcome.PASS, "一口受理", "CaseAccepted")

@@ -7,16 +7,16 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from tongban.adapters.db.case_store import CaseRecord
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
+from tongban.core.cases.case import Case
 from tongban.services import webhooks
 from tongban.services.cases import chain_guard
 
 
 def record(
     uow: UnitOfWork,
-    case: CaseRecord,
+    case: Case,
     kind: str,
     actor: str,
     tenant_code: str,

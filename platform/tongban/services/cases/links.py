@@ -7,67 +7,97 @@
 - Joint matters (一表制): a ``subflow`` node starts the tenant's implementation of another
   matter as a sub-case from the same combined form and the same receipt; it is accepted with
   the joint case and shares its deadline. When it ends, the subflow node completes.
+
+Each function here does one level's part and returns; the dispatcher (dispatch.py) strings
+them together — starts the new case's flow, receives it, answers the waiting case — so
+this module never calls back into the commands.
 """
 
 from __future__ import annotations
 
-from tongban.adapters.db.case_store import CaseRecord, TaskRecord, new_case
+from dataclasses import dataclass
+
 from tongban.adapters.db.models import Tenant
-from tongban.core.cases.engine import Outcome, start
-from tongban.core.errors import InvalidState, NotFound
+from tongban.core.cases.case import FINAL, Case, Decision, Task
+from tongban.core.cases.engine import Outcome, Step, start
+from tongban.core.cases.errors import (
+    EscalationTargetUnpublished,
+    LinkedCaseMissing,
+    LinkedCaseNotWaiting,
+    NoEscalationTarget,
+)
+from tongban.core.errors import NotFound
 from tongban.core.matters import EscalationMode
-from tongban.services.cases import runtime
 from tongban.services.cases.definitions import Pinned, pinned, published_implementation
 from tongban.services.cases.numbering import next_case_number
 from tongban.services.cases.runtime import CaseContext
 from tongban.services.cases.time import tenant_cached
 
 
-def escalate(ctx: CaseContext, task: TaskRecord) -> None:
+@dataclass(frozen=True)
+class LinkedStart:
+    """A linked case just stored, and the engine step that starts its flow (for the
+    dispatcher to apply, then to receive the case)."""
+
+    ctx: CaseContext
+    step: Step
+
+
+def open_escalation(ctx: CaseContext, task: Task) -> LinkedStart:
+    """The case an ``escalate`` task hands up to the ancestor of its node's level."""
     node = ctx.pinned.flow.by_id[task.node_id]
     assert node.to is not None
     target = next(
         (t for t in ctx.uow.tenants.ancestors(ctx.tenant) if t.level == int(node.to)), None
     )
     if target is None:
-        raise InvalidState(f"node {node.id!r}: {ctx.tenant.code} has no {node.to.key} ancestor")
+        raise NoEscalationTarget(node.id, ctx.tenant.code, node.to.key)
     ctx.uow.grant_write(target.id)
     try:
         matter_id, pinned = published_implementation(
             ctx.uow, ctx.env.schemas, target, ctx.case.matter_code
         )
     except NotFound:
-        raise InvalidState(
-            f"node {node.id!r}: {target.name}({target.code}) 尚未发布 {ctx.case.matter_code} "
-            f"的实施清单，无法上报 (no published implementation to receive the escalation)"
+        raise EscalationTargetUnpublished(
+            node.id, target.name, target.code, ctx.case.matter_code
         ) from None
-    child = _linked_case(ctx, target, matter_id, pinned, origin=True, node_id=node.id)
+    return _linked_case(ctx, target, matter_id, pinned, origin=True, node_id=node.id)
+
+
+def escalated(ctx: CaseContext, task: Task, child: Case) -> None:
+    """The escalated case was received: it carries the materials and the opinions so far."""
     child.materials = list(ctx.case.materials)
     child.initial_opinion = _opinions(ctx)
     task.linked_case_id = child.id
-    ctx.record("CaseEscalated", {"node": node.id, "to": target.code, "case": child.number})
+    target = ctx.uow.tenants.by_id(child.tenant_id)
+    ctx.record("CaseEscalated", {"node": task.node_id, "to": target.code, "case": child.number})
 
 
-def spawn_subcase(ctx: CaseContext, task: TaskRecord) -> None:
+def open_subcase(ctx: CaseContext, task: Task) -> LinkedStart:
+    """The sub-case a ``subflow`` task starts for a joint matter."""
     node = ctx.pinned.flow.by_id[task.node_id]
     assert node.matter is not None
     matter_id, pinned = published_implementation(ctx.uow, ctx.env.schemas, ctx.tenant, node.matter)
-    child = _linked_case(ctx, ctx.tenant, matter_id, pinned, origin=False, node_id=node.id)
-    child.materials = sorted(m.code for m in pinned.doc.spec.materials)  # one receipt covers all
-    task.linked_case_id = child.id
-    ctx.record("SubcaseStarted", {"node": node.id, "matter": node.matter, "case": child.number})
-    from tongban.services.cases.intake import accept_linked
+    return _linked_case(ctx, ctx.tenant, matter_id, pinned, origin=False, node_id=node.id)
 
-    accept_linked(_context_of(ctx, child, ctx.tenant, pinned), ctx.case)
+
+def subcase_started(ctx: CaseContext, task: Task, child: CaseContext) -> None:
+    """The sub-case was received: one receipt covers all of its materials."""
+    child.case.materials = sorted(m.code for m in child.pinned.doc.spec.materials)
+    task.linked_case_id = child.case.id
+    ctx.record(
+        "SubcaseStarted",
+        {"node": task.node_id, "matter": child.case.matter_code, "case": child.case.number},
+    )
 
 
 def _linked_case(
     ctx: CaseContext, tenant: Tenant, matter_id: int, pinned: Pinned, *, origin: bool, node_id: str
-) -> CaseRecord:
+) -> LinkedStart:
     spec = pinned.doc.spec
     fields = spec.form.get("properties", {}) if isinstance(spec.form, dict) else {}
     data = {k: v for k, v in ctx.case.form_data.items() if k in fields}
-    child = new_case(
+    child = Case(
         tenant_id=tenant.id,
         number=next_case_number(ctx.uow, pinned.implementation_code, ctx.today),
         matter_id=matter_id,
@@ -76,14 +106,10 @@ def _linked_case(
         matter_name=spec.name,
         implementation_code=pinned.implementation_code,
         department=pinned.doc.department or "",
-        status="received",
         applicant_name=ctx.case.applicant_name,
         applicant_id=ctx.case.applicant_id,
         applicant_kind=ctx.case.applicant_kind,
         form_data=data,
-        materials=[],
-        flow_state={},
-        pauses=[],
         received_at=ctx.now,
         promised_days=spec.promised_days,
         notify_and_commit=spec.notify_and_commit,
@@ -92,19 +118,15 @@ def _linked_case(
         parent_node=node_id,
     )
     ctx.uow.cases.add_case(child)
-    child_ctx = _context_of(ctx, child, tenant, pinned)
+    child_ctx = context_of(ctx, child, tenant, pinned)
     child_ctx.record(
         "CaseEscalatedIn" if origin else "SubcaseReceived",
         {"from": ctx.case.number, "node": node_id, "matter": spec.code},
     )
-    runtime.apply(child_ctx, start(pinned.flow, child.form_data))
-    from tongban.services.cases.intake import receive
-
-    receive(child_ctx)
-    return child
+    return LinkedStart(child_ctx, start(pinned.flow, child.form_data))
 
 
-def _context_of(ctx: CaseContext, case: CaseRecord, tenant: Tenant, pinned: Pinned) -> CaseContext:
+def context_of(ctx: CaseContext, case: Case, tenant: Tenant, pinned: Pinned) -> CaseContext:
     return CaseContext(ctx.uow, ctx.env, case, tenant, pinned, ctx.now, ctx.actor)
 
 
@@ -113,41 +135,29 @@ def _opinions(ctx: CaseContext) -> str:
     return "\n".join(f"{t.name}: {t.outcome} {t.opinion or ''}".strip() for t in done)
 
 
-def answer_linked(ctx: CaseContext) -> None:
-    """Hand this case's result to the case it was started for (escalation origin or joint
-    case), in this command's transaction. The link is the platform's relation, so whoever
-    acts — a city key made without its descendants, a person — does not limit it; if the
-    answer cannot be handed back, the command fails and nothing changes."""
-    if ctx.case.origin_case_id is None and ctx.case.joint_case_id is None:
-        return
-    with ctx.uow.linked_case(ctx.case) as waiting:
-        if waiting is None:
-            raise InvalidState(
-                f"办件 {ctx.case.number} 的关联办件已不存在，无法交回办理结果 "
-                f"(the case this one answers is missing)"
-            )
-        if waiting.status in runtime.FINAL:
-            return  # it ended meanwhile (withdrawn, say): nothing waits for the answer
-        waiting_ctx = _waiting_context(ctx, waiting)
-        task = waiting_task(waiting_ctx, ctx.case)
-        if task is None:
-            raise InvalidState(
-                f"办件 {waiting.number} 不在环节 {ctx.case.parent_node} 等待办件 "
-                f"{ctx.case.number} 的结果，无法交回 (the linked case is not waiting for this "
-                f"answer)"
-            )
-        answer(waiting_ctx, task, ctx.case, "LinkedCaseAnswered")
+def waiting_for(ctx: CaseContext, waiting: Case | None) -> tuple[CaseContext, Task] | None:
+    """The case ``ctx``'s case answers (reached by ``UnitOfWork.linked_case``) and its task
+    that waits for the answer; None if that case ended meanwhile (withdrawn, say)."""
+    if waiting is None:
+        raise LinkedCaseMissing(ctx.case.number)
+    if waiting.status in FINAL:
+        return None
+    waiting_ctx = _waiting_context(ctx, waiting)
+    task = waiting_task(waiting_ctx, ctx.case)
+    if task is None:
+        raise LinkedCaseNotWaiting(waiting.number, ctx.case.parent_node or "", ctx.case.number)
+    return waiting_ctx, task
 
 
-def _waiting_context(ctx: CaseContext, waiting: CaseRecord) -> CaseContext:
+def _waiting_context(ctx: CaseContext, waiting: Case) -> CaseContext:
     tenant = tenant_cached(ctx.uow, waiting.tenant_id)
     definitions = pinned(
         ctx.uow, ctx.env.schemas, tenant, waiting.matter_id, waiting.matter_version
     )
-    return _context_of(ctx, waiting, tenant, definitions)
+    return context_of(ctx, waiting, tenant, definitions)
 
 
-def waiting_task(ctx: CaseContext, linked: CaseRecord) -> TaskRecord | None:
+def waiting_task(ctx: CaseContext, linked: Case) -> Task | None:
     """The open ``escalate``/``subflow`` task of ``ctx``'s case that waits for ``linked``."""
     return next(
         (
@@ -159,16 +169,17 @@ def waiting_task(ctx: CaseContext, linked: CaseRecord) -> TaskRecord | None:
     )
 
 
-def answer(ctx: CaseContext, task: TaskRecord, linked: CaseRecord, kind: str) -> None:
-    """Complete ``task`` of ``ctx``'s case with the result of the ended case ``linked``: an
-    escalation's decision becomes this case's own (the higher level decided for it). In a
-    上报件 (``escalation: {mode: opinion}``) the higher level gave its opinion, and this case
-    is decided when its window issues the decision (``services.cases.escalation``)."""
+def take_answer(ctx: CaseContext, linked: Case) -> tuple[Outcome, str]:
+    """The result of the ended case ``linked`` for ``ctx``'s case to complete its waiting
+    task with: an escalation's decision becomes this case's own (the higher level decided
+    for it). In a 上报件 (``escalation: {mode: opinion}``) the higher level gave its opinion,
+    and this case is decided when its window issues the decision
+    (``services.cases.escalation``)."""
     if linked.origin_case_id is not None:
         ctx.case.decision = linked.decision
         ctx.case.decision_reason = linked.decision_reason
         opinion = ctx.pinned.doc.spec.escalation is EscalationMode.OPINION
         ctx.case.decided_at = None if opinion else linked.decided_at or ctx.now
-    outcome = Outcome.PASS if linked.decision == "approved" else Outcome.DENY
-    opinion = f"{linked.number}: {linked.decision} {linked.decision_reason or ''}".strip()
-    runtime.complete_node(ctx, task, outcome, opinion, kind)
+    outcome = Outcome.PASS if linked.decision == Decision.APPROVED else Outcome.DENY
+    text = f"{linked.number}: {linked.decision} {linked.decision_reason or ''}".strip()
+    return outcome, text

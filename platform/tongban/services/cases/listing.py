@@ -13,27 +13,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from tongban.adapters.db.case_models import Case, CaseTask, SupervisionAlert
+from tongban.adapters.db.case_models import Case as CaseRow
+from tongban.adapters.db.case_models import CaseTask, SupervisionAlert
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
+from tongban.adapters.db.case_store import case_columns, case_of
 from tongban.adapters.db.models import Tenant
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core import audit
+from tongban.core.cases.case import Case, CaseStatus
 from tongban.core.errors import NotFound
 from tongban.services.cases.chain_guard import full_problems
 from tongban.services.cases.escalation import linked_decision
 from tongban.services.cases.supervision import AlertView
 from tongban.services.pagination import Page
 
-STATUSES = (
-    "received",
-    "supplementing",
-    "processing",
-    "special_procedure",
-    "concluded",
-    "rejected",
-    "withdrawn",
-    "revoked",
-)
+STATUSES = tuple(s.value for s in CaseStatus)
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 
@@ -73,12 +67,12 @@ def list_cases(
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     conditions = [Tenant.path.startswith(me.path)]
     if status in STATUSES:
-        conditions.append(Case.status == status)
+        conditions.append(CaseRow.status == status)
     total = int(
         uow.session.scalar(
-            select(func.count(Case.id))
-            .select_from(Case)
-            .join(Tenant, Tenant.id == Case.tenant_id)
+            select(func.count(CaseRow.id))
+            .select_from(CaseRow)
+            .join(Tenant, Tenant.id == CaseRow.tenant_id)
             .where(*conditions)
         )
         or 0
@@ -86,31 +80,32 @@ def list_cases(
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     rows = uow.session.execute(
-        select(Case, Tenant)
-        .join(Tenant, Tenant.id == Case.tenant_id)
+        select(*case_columns(), Tenant.code.label("tenant_code"), Tenant.name.label("tenant_name"))
+        .join(Tenant, Tenant.id == CaseRow.tenant_id)
         .where(*conditions)
-        .order_by(Case.received_at.desc(), Case.id.desc())
+        .order_by(CaseRow.received_at.desc(), CaseRow.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
-    ).all()
-    items = tuple(
-        CaseSummary(
-            number=c.number,
-            tenant_code=t.code,
-            tenant_name=t.name,
-            matter_code=c.matter_code,
-            matter_name=c.matter_name,
-            applicant_name=c.applicant_name,
-            status=c.status,
-            received_at=c.received_at,
-            deadline=c.deadline,
-            decision=c.decision,
-            concluded_at=c.concluded_at,
-            deadline_provisional=c.deadline_provisional,
-        )
-        for c, t in rows
-    )
+    ).mappings()
+    items = tuple(_summary(case_of(row), row["tenant_code"], row["tenant_name"]) for row in rows)
     return Page(items, page, per_page, total)
+
+
+def _summary(c: Case, tenant_code: str, tenant_name: str) -> CaseSummary:
+    return CaseSummary(
+        number=c.number,
+        tenant_code=tenant_code,
+        tenant_name=tenant_name,
+        matter_code=c.matter_code,
+        matter_name=c.matter_name,
+        applicant_name=c.applicant_name,
+        status=str(c.status),
+        received_at=c.received_at,
+        deadline=c.deadline,
+        decision=c.decision,
+        concluded_at=c.concluded_at,
+        deadline_provisional=c.deadline_provisional,
+    )
 
 
 def _in_subtree(uow: UnitOfWork, tenant_id: int) -> bool:
@@ -118,8 +113,10 @@ def _in_subtree(uow: UnitOfWork, tenant_id: int) -> bool:
 
 
 def _visible(uow: UnitOfWork, number: str) -> Case:
-    case = uow.session.scalar(select(Case).where(Case.number == number))
-    if case is None or not _in_subtree(uow, case.tenant_id):
+    """The case as the case store reads it: its subtree rule makes anything else "not
+    found" (adapters/db/visibility.py)."""
+    case = uow.cases.by_number(number, lock=False)
+    if case is None:
         raise NotFound("case", number)
     return case
 
@@ -151,20 +148,16 @@ def linked_cases(uow: UnitOfWork, number: str) -> list[LinkedCase]:
         found.append((linked_id, "escalated" if kind == "escalate" else "subcase"))
     if not found:
         return []
-    rows = {
-        c.id: (c.number, c.tenant_id)
-        for c in uow.session.scalars(select(Case).where(Case.id.in_([i for i, _ in found])))
-    }
     me = _me(uow)
     linked = []
     for case_id, relation in found:
-        if case_id not in rows:
+        other = uow.cases.by_link(case_id, lock=False)  # a link is the platform's relation
+        if other is None:
             continue
-        linked_number, tenant_id = rows[case_id]
-        tenant = uow.tenants.by_id(tenant_id)
+        tenant = uow.tenants.by_id(other.tenant_id)
         linked.append(
             LinkedCase(
-                linked_number, relation, tenant.code, tenant.name, tenant.path.startswith(me.path)
+                other.number, relation, tenant.code, tenant.name, tenant.path.startswith(me.path)
             )
         )
     return linked
@@ -193,7 +186,7 @@ def has_result(uow: UnitOfWork, number: str) -> bool:
     case = _visible(uow, number)
     if uow.session.scalar(select(ResultRow.id).where(ResultRow.case_id == case.id)) is not None:
         return True
-    return linked_decision(uow, case.id) is not None  # the final level's, delivered here
+    return linked_decision(uow, case.key) is not None  # the final level's, delivered here
 
 
 def department_names(uow: UnitOfWork, tenant_code: str) -> dict[str, str]:

@@ -13,8 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.case import CaseStatus, PauseKind, TaskKind
 from tongban.core.cases.clock import Pause
-from tongban.core.errors import Forbidden, InvalidDefinition, InvalidState, Violation
+from tongban.core.cases.errors import (
+    CaseInputInvalid,
+    NotInSpecialProcedure,
+    NotSupplementing,
+    NoWorkableStep,
+    SupplementIncomplete,
+    SupplementListInvalid,
+)
+from tongban.core.errors import Forbidden, Violation
 from tongban.core.forms import validate_form_data
 from tongban.services.actors import Actor
 from tongban.services.cases import alerts, deadlines, runtime
@@ -45,13 +54,12 @@ def request_supplement(
 ) -> CaseView:
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
-    if ctx.case.status not in ("received", "processing"):
-        raise InvalidState(f"办件 {number} 状态为 {ctx.case.status}，不能要求补正")
+    ctx.case.check_pause(PauseKind.SUPPLEMENT)
     _require_some_open_step(ctx)
     problems = _check_items(ctx, items)
     if problems:
-        raise InvalidDefinition(problems, "补正清单有误 (the supplement list has problems)")
-    _pause(ctx, "supplement", reason="；".join(i.reason for i in items))
+        raise SupplementListInvalid(problems, number)
+    _pause(ctx, PauseKind.SUPPLEMENT, reason="；".join(i.reason for i in items))
     ctx.case.pauses[-1]["items"] = [{"target": i.target, "reason": i.reason} for i in items]
     ctx.case.supplement_count += 1
     ctx.record(
@@ -83,8 +91,8 @@ def provide_supplement(
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
     runtime.require_applicant(ctx)
-    if ctx.case.status != "supplementing":
-        raise InvalidState(f"办件 {number} 未在补正中 (no supplement was requested)")
+    if ctx.case.status is not CaseStatus.SUPPLEMENTING:
+        raise NotSupplementing(number)
     requested = ctx.case.pauses[-1].get("items", [])
     given = set(ctx.case.materials) | set(materials)
     data = dict(form_data) if form_data is not None else dict(ctx.case.form_data)
@@ -99,7 +107,7 @@ def provide_supplement(
         for v in validate_form_data(ctx.pinned.doc.spec.form, data, env.schemas.forms)
     ]
     if problems:
-        raise InvalidDefinition(problems, "补正未完成 (the supplement is incomplete)")
+        raise SupplementIncomplete(problems, number)
     ctx.case.materials = sorted(given)
     ctx.case.form_data = data
     _resume(ctx, "SupplementProvided", {"materials": sorted(materials)})
@@ -116,25 +124,24 @@ def start_special_procedure(
     expected_days: int,
 ) -> CaseView:
     if kind not in SPECIAL_PROCEDURES:
-        raise InvalidDefinition(
+        raise CaseInputInvalid(
             [
                 Violation(
                     "SPECIAL_PROCEDURE_KIND",
                     "/kind",
-                    f"未知的特别程序 {kind}; one of " + ", ".join(SPECIAL_PROCEDURES),
+                    f"未知的特别程序 {kind}，可选：" + "、".join(SPECIAL_PROCEDURES),
                 )
             ]
         )
     if not reason.strip() or expected_days < 0:
-        raise InvalidDefinition(
+        raise CaseInputInvalid(
             [Violation("SPECIAL_PROCEDURE", "/reason", "特别程序须说明理由和预计时长")]
         )
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
-    if ctx.case.status != "processing":
-        raise InvalidState(f"办件 {number} 状态为 {ctx.case.status}，不能启动特别程序")
+    ctx.case.check_pause(PauseKind.SPECIAL_PROCEDURE)
     _require_some_open_step(ctx)
-    _pause(ctx, "special_procedure", reason=reason, expected_days=expected_days, label=kind)
+    _pause(ctx, PauseKind.SPECIAL_PROCEDURE, reason=reason, expected_days=expected_days, label=kind)
     ctx.record(
         "SpecialProcedureStarted",
         {
@@ -152,8 +159,8 @@ def end_special_procedure(
 ) -> CaseView:
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
-    if ctx.case.status != "special_procedure":
-        raise InvalidState(f"办件 {number} 未在特别程序中")
+    if ctx.case.status is not CaseStatus.SPECIAL_PROCEDURE:
+        raise NotInSpecialProcedure(number)
     _require_some_open_step(ctx)
     _resume(ctx, "SpecialProcedureEnded", {"result": result})
     return ctx.commit()
@@ -161,29 +168,20 @@ def end_special_procedure(
 
 def _pause(
     ctx: CaseContext,
-    kind: str,
+    kind: PauseKind,
     *,
     reason: str,
     expected_days: int | None = None,
     label: str | None = None,
 ) -> None:
-    if ctx.case.pauses and ctx.case.pauses[-1].get("ended") is None:
-        raise InvalidState(f"办件 {ctx.case.number} 已在暂停计时中")
-    entry = pause_to_json(Pause(kind, ctx.today, None, reason, expected_days))
-    entry["resume_status"] = ctx.case.status
+    entry = pause_to_json(Pause(kind.value, ctx.today, None, reason, expected_days))
     if label:
         entry["label"] = label
-    ctx.case.pauses = [*ctx.case.pauses, entry]
-    ctx.case.status = "supplementing" if kind == "supplement" else "special_procedure"
+    ctx.case.pause(kind, entry, ctx.now)
 
 
 def _resume(ctx: CaseContext, event: str, payload: Mapping[str, Any]) -> None:
-    pauses = [dict(p) for p in ctx.case.pauses]
-    last = pauses[-1]
-    last["ended"] = ctx.today.isoformat()
-    ctx.case.pauses = pauses
-    ctx.case.status = last["resume_status"]
-    pause = pause_from_json(last)
+    pause = pause_from_json(ctx.case.resume(ctx.today, ctx.now))
     shift = ctx.calendar.count(pause.started, ctx.today)
     if ctx.case.accepted_at is not None:
         deadlines.stamp_deadline(ctx)
@@ -221,7 +219,7 @@ def _require_some_open_step(ctx: CaseContext) -> None:
     """The actor must be able to work on at least one of the case's open human steps."""
     last: Forbidden | None = None
     for task in ctx.open_tasks():
-        if task.kind != "task":
+        if task.kind != TaskKind.TASK:
             continue
         try:
             runtime.require_step_actor(ctx, task)
@@ -229,4 +227,4 @@ def _require_some_open_step(ctx: CaseContext) -> None:
             last = exc
             continue
         return
-    raise last or Forbidden(f"办件 {ctx.case.number} 没有可办理的环节")
+    raise last or NoWorkableStep(ctx.case.number)

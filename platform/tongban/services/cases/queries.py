@@ -8,20 +8,21 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case, CaseEvent, CaseTask
+from tongban.adapters.db.case_models import Case as CaseRow
+from tongban.adapters.db.case_models import CaseEvent, CaseTask
+from tongban.adapters.db.case_store import task_columns, task_of
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.case import Case, TaskKind, TaskStatus
 from tongban.core.errors import NotFound
 from tongban.services.actors import Actor
 from tongban.services.cases.views import CaseView, TaskView, case_view, task_view
 
 
 def _visible(uow: UnitOfWork, number: str) -> Case:
-    """Cases of the tenant and its descendants (not an ancestor's: the lineage guard lets
-    ancestors' rows through for standards, so cases are narrowed to the subtree here)."""
-    assert uow.tenant is not None
-    me = uow.tenants.get(uow.tenant.code)
-    case = uow.session.scalar(select(Case).where(Case.number == number))
-    if case is None or not uow.tenants.by_id(case.tenant_id).path.startswith(me.path):
+    """Cases of the tenant and its descendants, as the case store reads them (the subtree
+    rule, adapters/db/visibility.py): anything else is "not found"."""
+    case = uow.cases.by_number(number, lock=False)
+    if case is None:
         raise NotFound("case", number)
     return case
 
@@ -66,15 +67,18 @@ def worklist(uow: UnitOfWork, actor: Actor) -> list[WorkItem]:
     if actor.tenant_code != me.code:
         return []
     rows = uow.session.execute(
-        select(CaseTask, Case)
-        .join(Case, Case.id == CaseTask.case_id)
+        select(*task_columns(), CaseRow.number, CaseRow.matter_name, CaseRow.applicant_name)
+        .join(CaseRow, CaseRow.id == CaseTask.case_id)
         .where(
             CaseTask.tenant_id == me.id,
-            CaseTask.status == "open",
-            CaseTask.kind == "task",
+            CaseTask.status == TaskStatus.OPEN.value,
+            CaseTask.kind == TaskKind.TASK.value,
             CaseTask.department == actor.department,
             CaseTask.role.in_([r.value for r in actor.roles]),
         )
         .order_by(CaseTask.due_on, CaseTask.id)
     )
-    return [WorkItem(c.number, c.matter_name, c.applicant_name, task_view(t)) for t, c in rows]
+    return [
+        WorkItem(row["number"], row["matter_name"], row["applicant_name"], task_view(task_of(row)))
+        for row in rows.mappings()
+    ]

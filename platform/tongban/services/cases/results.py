@@ -17,11 +17,13 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case, SealKeyRow
+from tongban.adapters.db.case_models import Case as CaseRow
 from tongban.adapters.db.case_models import ResultDocument as ResultRow
+from tongban.adapters.db.case_models import SealKeyRow
 from tongban.adapters.db.models import Department
 from tongban.adapters.db.unit_of_work import UnitOfWork
 from tongban.core.beijing import beijing_date
+from tongban.core.cases.case import Case
 from tongban.core.errors import NotFound
 from tongban.core.seals import (
     Outcome,
@@ -259,21 +261,17 @@ class CaseResults:
 
 
 def _result_of(uow: UnitOfWork, number: str) -> tuple[Case, ResultRow | None]:
-    assert uow.tenant is not None
-    case = uow.session.scalar(select(Case).where(Case.number == number))
+    case = uow.cases.by_number(number, lock=False)  # the subtree rule: else "not found"
     if case is None:
-        raise NotFound("case", number)
-    me = uow.tenants.get(uow.tenant.code)
-    if not uow.tenants.by_id(case.tenant_id).path.startswith(me.path):
         raise NotFound("case", number)
     own = uow.session.scalar(select(ResultRow).where(ResultRow.case_id == case.id))
     # an initial level that delivers the final level's decision (art35) shows that one
-    return case, own if own is not None else linked_decision(uow, case.id)
+    return case, own if own is not None else linked_decision(uow, case.key)
 
 
 def case_tenant_code(uow: UnitOfWork, number: str) -> str:
     """The code of the tenant that handles case ``number`` (any scope that sees it)."""
-    tenant_id = uow.session.scalar(select(Case.tenant_id).where(Case.number == number))
+    tenant_id = uow.session.scalar(select(CaseRow.tenant_id).where(CaseRow.number == number))
     if tenant_id is None:
         raise NotFound("case", number)
     return uow.tenants.by_id(tenant_id).code

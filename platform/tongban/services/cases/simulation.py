@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
 from tongban.adapters.db.case_models import Case
 from tongban.adapters.db.models import Matter
 from tongban.adapters.db.unit_of_work import Database
@@ -39,7 +40,7 @@ class Offer:
 
 def offers(db: Database, env: CaseEnv) -> list[Offer]:
     """Implementations that take applications directly (not only as another's sub-case)."""
-    with db.platform("simulation: offers") as uow:
+    with platform_unit_of_work(db, "simulation: offers") as uow:
         found = []
         for matter in uow.session.scalars(
             select(Matter)
@@ -54,7 +55,7 @@ def offers(db: Database, env: CaseEnv) -> list[Offer]:
 def application_for(
     db: Database, env: CaseEnv, offer: Offer, key: str | None = None
 ) -> Application:
-    with db.platform("simulation: form") as uow:
+    with platform_unit_of_work(db, "simulation: form") as uow:
         tenant = uow.tenants.get(offer.tenant_code)
         _, pinned = published_implementation(uow, env.schemas, tenant, offer.matter_code)
         spec = pinned.doc.spec
@@ -155,7 +156,7 @@ def seed_sample_cases(db: Database, env: CaseEnv) -> dict[str, str]:
 
 def _seeded(db: Database) -> bool:
     keys = [SAMPLE_KEY.format(n) for n in range(1, SAMPLE_COUNT + 1)]
-    with db.platform("simulation: sample cases seeded?") as uow:
+    with platform_unit_of_work(db, "simulation: sample cases seeded?") as uow:
         found = uow.session.scalar(
             select(func.count()).select_from(Case).where(Case.idempotency_key.in_(keys))
         )
@@ -250,7 +251,7 @@ def _work_until(db: Database, env: CaseEnv, number: str, stop: Callable[..., boo
 
 
 def _department_of(db: Database, tenant_code: str, role: str) -> str:
-    with db.platform("simulation: department") as uow:
+    with platform_unit_of_work(db, "simulation: department") as uow:
         tenant = uow.tenants.get(tenant_code)
         codes = {d.id: d.code for d in uow.departments.of_tenant(tenant.id)}
         for user in uow.departments.users_of_tenant(tenant.id):

@@ -8,11 +8,21 @@ from enum import StrEnum
 from typing import Any
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.case import Decision, TaskKind
 from tongban.core.cases.engine import Outcome, return_to
-from tongban.core.errors import Forbidden, InvalidDefinition, InvalidState, Violation
+from tongban.core.cases.errors import (
+    CannotPushExternal,
+    CannotReturnToIntake,
+    CaseInputInvalid,
+    CasePaused,
+    NotAHumanStep,
+    NotAnExternalStep,
+    StepHasOwnCommand,
+)
+from tongban.core.errors import Violation
 from tongban.core.roles import Role
 from tongban.services.actors import Actor
-from tongban.services.cases import runtime
+from tongban.services.cases import dispatch, runtime
 from tongban.services.cases.commitment import schedule_verification
 from tongban.services.cases.runtime import CaseEnv
 from tongban.services.cases.views import CaseView
@@ -42,16 +52,13 @@ def complete_step(
     runtime.require_active(ctx)
     _require_running(ctx)
     task = ctx.open_task(node_id)
-    if task.kind != "task":
-        raise InvalidState(f"环节 {node_id} 不是人工环节 (node {node_id} is a {task.kind} node)")
+    if task.kind != TaskKind.TASK:
+        raise NotAHumanStep(node_id, task.kind)
     if task.step in DEDICATED:
-        raise InvalidState(
-            f"环节 {node_id} 是 {task.step} 环节，请使用 {DEDICATED[task.step]} "
-            f"(use the dedicated command)"
-        )
+        raise StepHasOwnCommand(node_id, task.step, DEDICATED[task.step])
     runtime.require_step_actor(ctx, task)
     outcome = Outcome.DENY if opinion is Opinion.DENY else Outcome.PASS
-    runtime.complete_node(ctx, task, outcome, comment, f"StepCompleted:{opinion.value}")
+    dispatch.complete_node(ctx, task, outcome, comment, f"StepCompleted:{opinion.value}")
     return ctx.commit()
 
 
@@ -72,16 +79,13 @@ def return_step(
     runtime.require_step_actor(ctx, task)
     node = ctx.pinned.flow.by_id.get(target)
     if node is not None and node.step is not None and node.step.value in ("receive", "accept"):
-        raise InvalidState(
-            f"不能退回到{node.step.label}环节：材料不全请使用补正，不予受理请使用 rejectCase "
-            f"(a case cannot be returned to {node.step.value}; request a supplement instead)"
-        )
+        raise CannotReturnToIntake(node.step.value, node.step.label)
     step = return_to(ctx.pinned.flow, ctx.state, target)
     task.completed_by = actor.username
     task.opinion = comment
     task.outcome = "return"
     ctx.record("StepReturned", {"node": node_id, "target": target, "opinion": comment})
-    runtime.apply(ctx, step)
+    dispatch.advance(ctx, step)
     return ctx.commit()
 
 
@@ -90,17 +94,17 @@ def decide_case(
 ) -> CaseView:
     """Decide (决定): approve, or deny with reasons."""
     if not approve and not reasons.strip():
-        raise InvalidDefinition([Violation("REASONS_REQUIRED", "/reasons", "不予许可须说明理由")])
+        raise CaseInputInvalid([Violation("REASONS_REQUIRED", "/reasons", "不予许可须说明理由")])
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
     _require_running(ctx)
     task = ctx.open_step("decide")
     runtime.require_step_actor(ctx, task)
-    ctx.case.decision = "approved" if approve else "denied"
+    ctx.case.decision = (Decision.APPROVED if approve else Decision.DENIED).value
     ctx.case.decision_reason = reasons.strip() or None
     ctx.case.decided_at = ctx.now
     outcome = Outcome.PASS if approve else Outcome.DENY
-    runtime.complete_node(ctx, task, outcome, reasons, "CaseDecided")
+    dispatch.complete_node(ctx, task, outcome, reasons, "CaseDecided")
     if approve and ctx.case.notify_and_commit:
         schedule_verification(ctx)
     return ctx.commit()
@@ -113,7 +117,7 @@ def conclude_case(uow: UnitOfWork, env: CaseEnv, actor: Actor, number: str) -> C
     _require_running(ctx)
     task = ctx.open_step("conclude")
     runtime.require_step_actor(ctx, task)
-    runtime.complete_node(ctx, task, Outcome.PASS, "办结", "StepConcluded")
+    dispatch.complete_node(ctx, task, Outcome.PASS, "办结", "StepConcluded")
     return ctx.commit()
 
 
@@ -125,8 +129,7 @@ def withdraw_case(
     runtime.require_active(ctx)
     runtime.require_applicant(ctx)
     ctx.close_all()
-    ctx.case.status = "withdrawn"
-    ctx.case.concluded_at = ctx.now
+    ctx.case.withdraw(ctx.now)
     ctx.record("CaseWithdrawn", {"reason": reason})
     return ctx.commit()
 
@@ -144,18 +147,16 @@ def push_external_result(
     ctx = runtime.load(uow, env, number, actor)
     runtime.require_active(ctx)
     task = ctx.open_task(node_id)
-    if task.kind != "external":
-        raise InvalidState(f"环节 {node_id} 不是外部系统环节 (not an external node)")
+    if task.kind != TaskKind.EXTERNAL:
+        raise NotAnExternalStep(node_id)
     if actor.tenant_code != ctx.tenant.code or not (actor.roles & {Role.ADMIN, Role.CLERK}):
-        raise Forbidden(f"{actor.username} 不能为本单位推送外部结果")
+        raise CannotPushExternal(actor.username)
     outcome = Outcome.PASS if approved else Outcome.DENY
     task.opinion = str(dict(payload))
-    runtime.complete_node(ctx, task, outcome, f"external: {dict(payload)}", "ExternalResult")
+    dispatch.complete_node(ctx, task, outcome, f"external: {dict(payload)}", "ExternalResult")
     return ctx.commit()
 
 
 def _require_running(ctx: runtime.CaseContext) -> None:
-    if ctx.case.status in ("supplementing", "special_procedure"):
-        raise InvalidState(
-            f"办件 {ctx.case.number} 处于 {ctx.case.status}，计时暂停中，不能办理 (paused)"
-        )
+    if ctx.case.paused:
+        raise CasePaused(ctx.case.number, ctx.case.status.value)

@@ -12,19 +12,31 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from tongban.adapters.db.case_models import Case, CaseTask, Rating, SupervisionAlert
-from tongban.adapters.db.case_store import CaseRecord, TaskRecord
+from tongban.adapters.db.bypass import platform_unit_of_work  # noqa: TID251
+from tongban.adapters.db.case_models import Case as CaseRow
+from tongban.adapters.db.case_models import CaseTask, Rating, SupervisionAlert
 from tongban.adapters.db.unit_of_work import Database, UnitOfWork
-from tongban.core.errors import Forbidden, NotFound, TongbanError
+from tongban.core.cases.case import (
+    ACTIVE,
+    FINAL,
+    Case,
+    CaseStatus,
+    Decision,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from tongban.core.cases.errors import NotOwnAlert
+from tongban.core.errors import NotFound, TongbanError
 from tongban.core.roles import Role
 from tongban.core.tenancy import Level
 from tongban.services.actors import Actor
-from tongban.services.cases import alerts, chain_guard, links, runtime
+from tongban.services.cases import alerts, chain_guard, dispatch, runtime
 from tongban.services.cases.intake import deem_accepted_if_due
 from tongban.services.cases.runtime import CaseContext, CaseEnv
+from tongban.services.cases.time import local_date
 
-ACTIVE = ("received", "processing", "supplementing", "special_procedure")
-LINK_KINDS = ("escalate", "subflow")  # tasks that wait for a linked case's result
+LINK_KINDS = (TaskKind.ESCALATE, TaskKind.SUBFLOW)  # tasks that wait for a linked case's result
 INITIAL_REVIEW_DAYS = 20  # 行政许可法第43条: the lower level finishes review within 20 days
 SUPERVISOR = Actor("system:supervision", "", frozenset({Role.SUPERVISOR}))
 
@@ -47,19 +59,19 @@ class SweepSummary:
 
 def sweep(db: Database, env: CaseEnv, tenant_code: str | None = None) -> SweepSummary:
     """Check every active case (of one tenant's subtree, or all)."""
-    with db.platform("supervision sweep") as uow:
+    with platform_unit_of_work(db, "supervision sweep") as uow:
         pending_followup = select(Rating.case_id).where(
             Rating.followup_due.is_not(None), Rating.answered_at.is_(None)
         )
-        query = select(Case.number, Case.tenant_id).where(
-            Case.status.in_(ACTIVE)
-            | Case.verification_due.is_not(None)
-            | Case.id.in_(pending_followup)
+        query = select(CaseRow.number, CaseRow.tenant_id).where(
+            CaseRow.status.in_([s.value for s in ACTIVE])
+            | CaseRow.verification_due.is_not(None)
+            | CaseRow.id.in_(pending_followup)
         )
         if tenant_code is not None:
             root = uow.tenants.get(tenant_code)
             ids = [t.id for t in uow.tenants.subtree(root)]
-            query = query.where(Case.tenant_id.in_(ids))
+            query = query.where(CaseRow.tenant_id.in_(ids))
         work = [(number, uow.tenants.by_id(tid).code) for number, tid in uow.session.execute(query)]
     summary = SweepSummary()
     for number, code in work:
@@ -103,7 +115,7 @@ def check_case(ctx: CaseContext) -> list[str]:
     raised = []
     today, case = ctx.today, ctx.case
     for task in ctx.open_tasks():
-        if task.due_on is not None and today > task.due_on and case.status == "processing":
+        if task.due_on is not None and today > task.due_on and case.status is CaseStatus.PROCESSING:
             if alerts.raise_once(
                 ctx.uow,
                 case,
@@ -113,7 +125,7 @@ def check_case(ctx: CaseContext) -> list[str]:
                 ctx.now,
             ):
                 raised.append("STEP_OVERDUE")
-    if case.deadline is not None and case.status == "processing":
+    if case.deadline is not None and case.status is CaseStatus.PROCESSING:
         if today > case.deadline and case.deadline_provisional:
             if alerts.raise_once(
                 ctx.uow,
@@ -188,18 +200,22 @@ def _forwarding_late(ctx: CaseContext) -> bool:
     chain = ctx.pinned.doc.spec.approval_chain
     if not chain.escalates or Level(ctx.tenant.level) != chain.initial:
         return False
-    if ctx.case.accepted_at is None or ctx.case.status != "processing":
+    if ctx.case.accepted_at is None or ctx.case.status is not CaseStatus.PROCESSING:
         return False
     escalated = ctx.uow.session.scalar(
         select(CaseTask.id).where(CaseTask.case_id == ctx.case.id, CaseTask.kind == "escalate")
     )
     if escalated is not None:
         return False
-    accepted = runtime.local_date(ctx.case.accepted_at)
+    accepted = local_date(ctx.case.accepted_at)
     return ctx.calendar.count(accepted, ctx.today) > INITIAL_REVIEW_DAYS
 
 
-DECISION_LABELS = {"approved": "准予许可", "denied": "不予许可", "rejected": "不予受理"}
+DECISION_LABELS = {
+    Decision.APPROVED.value: "准予许可",
+    Decision.DENIED.value: "不予许可",
+    Decision.REJECTED.value: "不予受理",
+}
 
 
 def answer_lost_links(ctx: CaseContext) -> list[str]:
@@ -212,7 +228,7 @@ def answer_lost_links(ctx: CaseContext) -> list[str]:
         linked = _ended_link(ctx, task)
         if linked is None:
             continue
-        links.answer(ctx, task, linked, "LinkedCaseAnswered")
+        dispatch.answer(ctx, task, linked, "LinkedCaseAnswered")
         if alerts.raise_once(
             ctx.uow,
             ctx.case,
@@ -225,20 +241,24 @@ def answer_lost_links(ctx: CaseContext) -> list[str]:
     return raised
 
 
-def _ended_link(ctx: CaseContext, task: TaskRecord) -> CaseRecord | None:
+def _ended_link(ctx: CaseContext, task: Task) -> Case | None:
     """The case ``task`` waits for, if it has ended with a decision. Read without a lock:
     an ended case does not change, and a command ending it locks it before this case, so
     locking it here, under this case's lock, could deadlock with that command."""
-    if task.status != "open" or task.kind not in LINK_KINDS or task.linked_case_id is None:
+    if (
+        task.status is not TaskStatus.OPEN
+        or task.kind not in LINK_KINDS
+        or task.linked_case_id is None
+    ):
         return None
     linked = ctx.uow.cases.by_link(task.linked_case_id, lock=False)
-    if linked is None or linked.status not in runtime.FINAL or linked.decision is None:
+    if linked is None or linked.status not in FINAL or linked.decision is None:
         return None
     return linked
 
 
-def _recovered_message(case: CaseRecord, linked: CaseRecord) -> str:
-    ended = runtime.local_date(linked.concluded_at) if linked.concluded_at else "此前"
+def _recovered_message(case: Case, linked: Case) -> str:
+    ended = local_date(linked.concluded_at) if linked.concluded_at else "此前"
     return (
         f"办件 {case.number} 等待的关联办件 {linked.number} 已于 {ended} 办结"
         f"（{DECISION_LABELS.get(linked.decision or '', linked.decision)}），结果未交回；"
@@ -286,8 +306,8 @@ def list_alerts(
     me = uow.tenants.get(uow.tenant.code)
     ids = [t.id for t in uow.tenants.subtree(me)] if subtree else [me.id]
     query = (
-        select(SupervisionAlert, Case.number)
-        .join(Case, Case.id == SupervisionAlert.case_id)
+        select(SupervisionAlert, CaseRow.number)
+        .join(CaseRow, CaseRow.id == SupervisionAlert.case_id)
         .where(SupervisionAlert.tenant_id.in_(ids))
         .order_by(SupervisionAlert.raised_at, SupervisionAlert.id)
     )
@@ -317,7 +337,7 @@ def resolve_alert(
     me = uow.tenants.get(uow.tenant.code)
     alert = _alert_in_subtree(uow, alert_id)
     if alert.tenant_id != me.id:
-        raise Forbidden("只能处置本单位的监察预警 (only the handling tenant resolves)")
+        raise NotOwnAlert(alert_id)
     alert.status = "resolved"
     alert.resolved_at, alert.resolved_by, alert.resolution = now, actor.username, resolution
     uow.commit()

@@ -6,11 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from tongban.adapters.db.case_models import Case, CaseTask
-from tongban.adapters.db.case_store import CaseRecord, TaskRecord
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.core.cases.case import Case, Task
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ class CaseView:
     applicant_id: str = ""  # 公民身份号码 or 统一社会信用代码, by applicant_kind
 
 
-def task_view(task: CaseTask | TaskRecord) -> TaskView:
+def task_view(task: Task) -> TaskView:
     return TaskView(
         task.node_id,
         task.kind,
@@ -61,7 +58,7 @@ def task_view(task: CaseTask | TaskRecord) -> TaskView:
         task.name,
         task.department,
         task.role,
-        task.status,
+        str(task.status),
         task.due_on,
         task.outcome,
         task.opinion,
@@ -71,23 +68,20 @@ def task_view(task: CaseTask | TaskRecord) -> TaskView:
 
 def case_view(
     uow: UnitOfWork,
-    case: Case | CaseRecord,
+    case: Case,
     *,
-    tasks: Sequence[CaseTask | TaskRecord] | None = None,
+    tasks: Sequence[Task] | None = None,
     tenant_code: str | None = None,
 ) -> CaseView:
     """The view of ``case``; a command passes the open tasks and tenant it already holds."""
     if tasks is None:
-        tasks = uow.session.scalars(
-            select(CaseTask)
-            .where(CaseTask.case_id == case.id, CaseTask.status == "open")
-            .order_by(CaseTask.id)
-        ).all()
-    linked = [x for x in (case.origin_case_id, case.joint_case_id) if x]
+        tasks = uow.cases.open_tasks(case)
     links: dict[int, str] = {}
-    if linked:
-        rows = uow.session.execute(select(Case.id, Case.number).where(Case.id.in_(linked)))
-        links = {case_id: number for case_id, number in rows}
+    for linked_id in (case.origin_case_id, case.joint_case_id):
+        # a link is the platform's relation: the case at the other level shows by its number
+        linked = uow.cases.by_link(linked_id, lock=False) if linked_id else None
+        if linked_id and linked is not None:
+            links[linked_id] = linked.number
     return CaseView(
         number=case.number,
         tenant_code=tenant_code or uow.tenants.by_id(case.tenant_id).code,
@@ -95,7 +89,7 @@ def case_view(
         matter_name=case.matter_name,
         matter_version=case.matter_version,
         implementation_code=case.implementation_code,
-        status=case.status,
+        status=str(case.status),
         applicant_name=case.applicant_name,
         received_at=case.received_at,
         accepted_at=case.accepted_at,

@@ -16,6 +16,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.adapters.http.identity import Identity
 from tongban.adapters.web.case_labels import (
     ALERT_KIND_LABELS,
     ALERT_LEVEL_LABELS,
@@ -33,7 +34,6 @@ from tongban.adapters.web.case_labels import (
     payload_summary,
     task_assignee,
 )
-from tongban.adapters.web.identity import Identity
 from tongban.adapters.web.views.common import (
     PERMISSION_VIEW,
     READ,
@@ -42,9 +42,8 @@ from tongban.adapters.web.views.common import (
     render_page,
     tenant_page,
 )
-from tongban.bootstrap import case_results
 from tongban.config import development_seal_key
-from tongban.core.seals import SealError
+from tongban.core.seal_errors import SealError
 from tongban.services.cases import listing, queries, supervision
 from tongban.services.cases.cross_level import cross_level
 from tongban.services.cases.results import CaseResults
@@ -79,10 +78,10 @@ def results() -> CaseResults:
     if found is None:
         settings = platform().settings
         try:
-            found = case_results(settings)
+            found = platform().case_results(settings)
         except SealError:
             seal_key = development_seal_key(settings.secret_key)
-            found = case_results(dataclasses.replace(settings, seal_key=seal_key))
+            found = platform().case_results(dataclasses.replace(settings, seal_key=seal_key))
         current_app.extensions[RESULTS_EXTENSION] = found
     return found
 

@@ -8,8 +8,8 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
+from tongban.adapters.http.identity import Identity
 from tongban.adapters.web.flow_svg import flow_svg
-from tongban.adapters.web.identity import Identity
 from tongban.adapters.web.presenters import (
     KIND_LABELS,
     STATUS_LABELS,

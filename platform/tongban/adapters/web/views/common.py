@@ -11,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.adapters.web.identity import PLATFORM_ADMIN, Identity, identify
-from tongban.bootstrap import Platform
+from tongban.adapters.http.identity import PLATFORM_ADMIN, Identity, identify
 from tongban.core.errors import NotFound
+from tongban.services.platform import Platform
 
 PERMISSION_VIEW = "TongbanBrowse"
 """All read-only pages share one FAB permission view: ``can_read on TongbanBrowse``."""

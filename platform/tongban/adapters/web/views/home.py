@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 from flask_appbuilder import IndexView, expose
-from sqlalchemy import text
 
 import tongban
-from tongban.adapters.crypto.key_check import seal_key_status
+from tongban.adapters.db.health import database_answers
 from tongban.adapters.web.views.common import platform, render_page
 
 
@@ -24,13 +23,8 @@ class HomeView(IndexView):
 def health() -> ResponseReturnValue:
     """``/health``: no login needed. 200 when the database answers and TONGBAN_SEAL_KEY can
     be used (its form, and it decrypts the newest stored key); else 503 with the reasons."""
-    database = True
-    try:
-        with platform().db.engine.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        database = False
-    seal = seal_key_status(platform().settings, platform().db)
+    database = database_answers(platform().db.engine)
+    seal = platform().seal_key_status()
     healthy = database and seal.usable
     body: dict[str, object] = {
         "status": "ok" if healthy else "unavailable",

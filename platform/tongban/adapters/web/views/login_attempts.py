@@ -13,7 +13,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.adapters.web.identity import Identity
+from tongban.adapters.http.identity import Identity
 from tongban.adapters.web.views.common import PERMISSION_VIEW, READ, render_page, tenant_page
 from tongban.core.roles import Role
 from tongban.services import login_guard

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from tongban.adapters.web.views.common import platform
+from tongban.core.error_catalogue import reader_language
 from tongban.core.errors import NotFound
 from tongban.services.seal_keys import published_keys
 
@@ -31,9 +32,10 @@ def seal_keys(tenant_code: str) -> Response:
     try:
         with platform().db.for_tenant(tenant_code, readonly=True, subtree=False) as uow:
             published = published_keys(uow)
-    except NotFound:
-        message = f"没有代码为 {tenant_code} 的单位 (no tenant with this code)"
-        body = json.dumps({"error": {"code": "NOT_FOUND", "message": message}}, ensure_ascii=False)
+    except NotFound as missing:
+        message = missing.render(reader_language(request.headers.get("Accept-Language")))
+        error = {"code": missing.code, "reason": missing.reason, "message": message}
+        body = json.dumps({"error": error}, ensure_ascii=False)
         return _json(body.encode("utf-8"), 404)
     response = _json(published.keys_file(), 200)
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"

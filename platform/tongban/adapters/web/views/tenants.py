@@ -7,7 +7,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from tongban.adapters.db.unit_of_work import UnitOfWork
-from tongban.adapters.web.identity import Identity
+from tongban.adapters.http.identity import Identity
 from tongban.adapters.web.presenters import KIND_LABELS, STATUS_LABELS
 from tongban.adapters.web.views.common import PERMISSION_VIEW, READ, render_page, tenant_page
 from tongban.services import catalog, tenants

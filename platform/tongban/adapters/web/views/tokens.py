@@ -19,10 +19,11 @@ from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from tongban.adapters.graphql.bodies import BodyRefused, parse_json, read_body
-from tongban.adapters.graphql.errors import Code, error
-from tongban.adapters.graphql.responses import NO_STORE, json_response, with_request_id
-from tongban.adapters.web import login_guard, person_tokens
+from tongban.adapters.http import person_tokens
+from tongban.adapters.http.bodies import BodyRefused, parse_json, read_body
+from tongban.adapters.http.errors import Code, error
+from tongban.adapters.http.responses import NO_STORE, json_response, with_request_id
+from tongban.adapters.web import login_guard
 from tongban.adapters.web.views.common import (
     PERMISSION_VIEW,
     READ,
@@ -67,7 +68,9 @@ def issue_token(request_id: str) -> Response:
         credentials = _credentials()
     except BodyRefused as refused:
         extensions = refused.extensions
-        body = {"errors": [error(refused.message, refused.code, request_id, **extensions)]}
+        body: dict[str, Any] = {
+            "errors": [error(refused.message, refused.code, request_id, **extensions)]
+        }
         return _json(body, refused.status, request_id)
     except ValueError:
         return _refuse(request_id, 400, BODY_SHAPE, Code.BAD_REQUEST)

@@ -1,0 +1,2 @@
+"""Command-line commands of the adapters, wired to the platform: part of the composition
+root (``tongban.cli`` registers them; docs/architecture.md)."""
